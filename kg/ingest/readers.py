@@ -1,0 +1,125 @@
+"""Readers for the article formats of the contract: plain text, HTML and JSON Lines.
+
+Each reader yields ``(name, text, meta)`` for every article a file holds, or a Skipped record for an
+article inside the file that cannot be used (a broken JSONL line). A file that cannot be used at
+all raises ReadError with a reason a user can act on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from kg.records import DocumentMeta, Skipped
+
+SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl"}
+Article = tuple[str, str, DocumentMeta]
+
+
+class ReadError(Exception):
+    """A whole input file cannot be read; the message says why."""
+
+
+def decode(raw: bytes) -> str:
+    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Binary files are refused rather than decoded into garbage that would pollute the graph.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"undecodable: broken UTF-16 ({exc.reason})") from None
+    if b"\x00" in raw[:8192]:
+        raise ReadError("binary file: contains NUL bytes, not an article")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"undecodable: neither UTF-8 nor Windows-1252 ({exc.reason})") from None
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 0.05 * min(len(text), 8192):
+        raise ReadError("binary file: too many control characters, not an article")
+    return text
+
+
+def parse_date(value: object) -> date | None:
+    """An ISO 8601 date (or datetime) from metadata; empty or unparsable means unknown."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ReadError(f"too large: {size:,} bytes, over the limit of {max_bytes:,} (KG_MAX_DOCUMENT_BYTES)")
+        return path.read_bytes()
+    except PermissionError:
+        raise ReadError("unreadable: permission denied") from None
+    except OSError as exc:
+        raise ReadError(f"unreadable: {exc.strerror or exc}") from None
+
+
+def read_text_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
+    yield path.name, decode(raw), DocumentMeta(source=path.name)
+
+
+def read_html_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
+    from kg.ingest.html import extract_article
+
+    text, meta = extract_article(decode(raw), source=path.name)
+    if not text.strip():
+        raise ReadError("no article text found in the HTML page")
+    yield path.name, text, meta
+
+
+def read_jsonl_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
+    for number, line in enumerate(decode(raw).splitlines(), start=1):
+        if not line.strip():
+            continue
+        name = f"{path.name}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(name, f"broken JSON line: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield Skipped(name, "JSON line has no 'text' string")
+            continue
+        if record.get("id"):
+            name = f"{path.name}:{record['id']}"
+        meta = DocumentMeta(
+            source=str(record.get("url") or name),
+            url=record.get("url") or None,
+            title=record.get("title") or None,
+            publisher=record.get("publisher") or None,
+            date=parse_date(record.get("date")),
+        )
+        yield name, record["text"], meta
+
+
+READERS = {
+    ".txt": read_text_file,
+    ".text": read_text_file,
+    ".md": read_text_file,
+    ".html": read_html_file,
+    ".htm": read_html_file,
+    ".jsonl": read_jsonl_file,
+}
+
+
+def read_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
+    reader = READERS.get(path.suffix.lower(), read_text_file)
+    raw = _read_bytes(path, max_bytes)
+    if not raw.strip():
+        raise ReadError("empty file")
+    yield from reader(path, raw)

@@ -1,0 +1,149 @@
+"""The one place that knows the order of the stages.
+
+documents -> (kg.ingest) Document -> (kg.nlp) spaCy Doc -> (kg.extract) DocumentExtraction
+-> (kg.resolve) ResolvedDocument -> (kg.rdf) triples of the document's named graph -> (kg.store)
+
+The CLI, tests and benchmarks call :func:`build`; heavy objects (the spaCy pipeline, the store) are
+created once by the caller or here, never per document.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.config import Settings
+from kg.ingest import Manifest, read_inputs
+from kg.records import Document, Skipped
+from kg.store import KGStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the one-line summary and for tests."""
+
+    read: int = 0
+    built: int = 0
+    unchanged: int = 0  # already in the store (same content): nothing to do
+    skipped: list[Skipped] = field(default_factory=list)
+    entities: int = 0
+    events: int = 0
+    triples_before: int = 0
+    triples_after: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        rate = self.words / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.read} documents read: {self.built} built, {self.unchanged} unchanged, "
+            f"{len(self.skipped)} skipped; {self.entities} entities, {self.events} events; "
+            f"{self.triples_after - self.triples_before:+,} triples ({self.triples_after:,} in all); "
+            f"{self.seconds:.1f} s ({rate:,.0f} words/s)"
+        )
+
+
+class BuildError(Exception):
+    """Raised in strict mode when a document has to be skipped."""
+
+
+ProgressCallback = Callable[[int, Document | Skipped], None]
+
+
+class Builder:
+    """Holds the heavy objects of a build so they are made once and reused for every batch."""
+
+    def __init__(self, store: KGStore, settings: Settings | None = None, nlp=None):
+        from kg.nlp import load_pipeline
+        from kg.rdf import known_records
+        from kg.resolve import Resolver
+
+        self.settings = settings or Settings()
+        self.store = store
+        self.nlp = nlp if nlp is not None else load_pipeline(self.settings)
+        self.resolver = Resolver(self.settings.base, known_records(store, self.settings.base))
+
+    def build(
+        self,
+        inputs: Iterable[Path | Document],
+        manifest: Manifest | None = None,
+        strict: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> BuildReport:
+        from kg.extract import extract
+        from kg.rdf import RunInfo, document_triples, graph_iri
+
+        inputs = list(inputs)
+        report = BuildReport(triples_before=len(self.store))
+        started = time.perf_counter()
+        run = RunInfo.now(self.settings.spacy_model, self.nlp.meta.get("version", "?"))
+
+        def documents():
+            paths = [i for i in inputs if isinstance(i, Path)]
+            given = [i for i in inputs if isinstance(i, Document)]
+            for item in [*given, *read_inputs(paths, self.settings, manifest)]:
+                report.read += 1
+                if isinstance(item, Skipped):
+                    self._skip(report, item, strict, progress)
+                    continue
+                if self.store.has_graph(graph_iri(item.id, self.settings.base)):
+                    report.unchanged += 1
+                    if progress:
+                        progress(report.read, item)
+                    continue
+                if len(item.clean_text) > self.nlp.max_length:
+                    self._skip(report, Skipped(item.name, f"too long for the NLP model "
+                               f"({len(item.clean_text):,} characters, limit {self.nlp.max_length:,})"),
+                               strict, progress)
+                    continue
+                yield item.clean_text, item
+
+        for spacy_doc, document in self.nlp.pipe(documents(), as_tuples=True, batch_size=self.settings.batch_size):
+            try:
+                extraction = extract(document, spacy_doc)
+                resolved = self.resolver.resolve(extraction)
+                triples = document_triples(resolved, self.settings.base, run)
+            except Exception as exc:  # one bad document must not stop the build
+                log.exception("extraction failed for %s", document.name)
+                self._skip(report, Skipped(document.name, f"extraction failed: {exc}"), strict, progress)
+                continue
+            if self.store.add_graph(graph_iri(document.id, self.settings.base), triples):
+                report.built += 1
+                report.entities += len(extraction.entities)
+                report.events += len(extraction.events)
+                report.words += len(spacy_doc)
+            else:
+                report.unchanged += 1
+            if progress:
+                progress(report.read, document)
+
+        self.store.flush()
+        report.triples_after = len(self.store)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @staticmethod
+    def _skip(report: BuildReport, skipped: Skipped, strict: bool, progress: ProgressCallback | None) -> None:
+        if strict:
+            raise BuildError(f"{skipped.name}: {skipped.reason}")
+        report.skipped.append(skipped)
+        log.warning("skipped %s: %s", skipped.name, skipped.reason)
+        if progress:
+            progress(report.read, skipped)
+
+
+def build(
+    inputs: Iterable[Path | Document],
+    store: KGStore,
+    settings: Settings | None = None,
+    manifest: Manifest | None = None,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+) -> BuildReport:
+    """Build ``inputs`` into ``store``; a convenience over :class:`Builder` for one batch."""
+    return Builder(store, settings).build(inputs, manifest=manifest, strict=strict, progress=progress)

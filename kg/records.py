@@ -1,0 +1,126 @@
+"""Typed records passed between the pipeline stages.
+
+Each stage takes and returns these plain dataclasses, so no stage needs to know how another one
+works inside: ``kg.ingest`` makes :class:`Document`, ``kg.extract`` makes
+:class:`DocumentExtraction`, ``kg.resolve`` makes :class:`ResolvedDocument`, ``kg.rdf`` turns that
+into quads. Nothing here imports spaCy, rdflib or pyoxigraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What is known about a document besides its text (from a manifest, JSONL fields or HTML)."""
+
+    source: str  # the file name or URL the document came from (dcterms:source)
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: date | None = None  # publication date given by the input, never guessed here
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready for NLP.
+
+    ``text`` is the text every character offset in the graph refers to. ``clean_text`` has the same
+    length, with boilerplate (navigation, "Read More" lines, embeds) blanked out by spaces, so the
+    NLP stage reads only the article while offsets stay valid without any offset map.
+    """
+
+    id: str  # sha256 of ``text``: the same article read twice is the same document
+    name: str  # how to refer to it in messages (file name, or file name#line for JSONL)
+    text: str
+    clean_text: str
+    meta: DocumentMeta
+
+    def __post_init__(self) -> None:
+        if len(self.text) != len(self.clean_text):
+            raise ValueError("clean_text must keep the length of text so offsets stay valid")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not built, and why (shown to the user, never silently dropped)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact comes from: a sentence of the document and how sure the extractor is."""
+
+    start: int  # character offsets of the sentence in Document.text
+    end: int
+    sentence: str  # == Document.text[start:end]
+    confidence: float  # 0..1
+    attributed_to: str | None = None  # key of the EntityRecord the text attributes the fact to
+
+
+@dataclass
+class EntityRecord:
+    """One real-world entity as one document speaks of it (its mentions already merged)."""
+
+    key: str  # document-local identifier, referenced by Fact.subject / Fact.object
+    type: str  # ontology class local name: State, ArmedGroup, Official, Person, Place, ...
+    name: str  # the best name this document gives it
+    evidence: Evidence  # the sentence of its first mention
+    names: set[str] = field(default_factory=set)  # every surface form seen
+    canonical: str | None = None  # a gazetteer's canonical label, when the entity is known
+    ids: dict[str, str] = field(default_factory=dict)  # "wikidata", "geonames", "iso3166"
+    lat: float | None = None
+    long: float | None = None
+
+
+@dataclass
+class EventRecord:
+    """An attack or a diplomatic action reported in one document; its arguments are Facts."""
+
+    key: str
+    category: str  # "Attack" or "DiplomaticAction"
+    types: tuple[str, ...]  # ontology class local names, e.g. ("MissileStrike", "DroneStrike")
+    trigger: str  # the words that name the event ("missile and drone strikes")
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One extracted statement ``subject predicate object`` with its evidence.
+
+    ``predicate`` is an ontology property local name (perpetrator, target, actor, recipient,
+    location, date, killed, injured, inResponseTo, position, affiliation, basedIn, locatedIn).
+    When ``object_is_key`` the object is the key of an EntityRecord or EventRecord, else a literal.
+    """
+
+    subject: str
+    predicate: str
+    object: str | int | date
+    evidence: Evidence
+    object_is_key: bool = True
+
+
+@dataclass
+class DocumentExtraction:
+    """Everything the extractor read out of one document: pure data, no spaCy objects."""
+
+    document: Document
+    publication_date: date | None
+    publication_date_source: str  # "input", "text" or "unknown"
+    entities: list[EntityRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class ResolvedDocument:
+    """An extraction whose keys are mapped to canonical IRIs shared across documents."""
+
+    extraction: DocumentExtraction
+    iris: dict[str, str]  # record key -> IRI
+    labels: dict[str, str]  # IRI -> canonical rdfs:label
+    explanations: list[str] = field(default_factory=list)  # why records were merged

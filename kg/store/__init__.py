@@ -1,0 +1,161 @@
+"""Stage 6: the quad store, one small interface over Oxigraph.
+
+Layout of the dataset:
+
+* each source document's facts live in a named graph of their own;
+* the store's **default graph holds the set union** of all named graphs. Oxigraph's
+  ``use_default_graph_as_union`` would return a triple once per graph that holds it (five sources,
+  five rows), which breaks ``COUNT`` and non-DISTINCT queries; keeping the union materialised in
+  the default graph gives RDF set semantics and lets queries run at full speed with no rewriting.
+
+Every change is one Oxigraph transaction (``extend`` or one ``update``), so a crash never leaves
+half a document: either its graph and its share of the union are there, or neither is.
+
+Only this package and ``kg.rdf`` know rdflib or pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import ONTOLOGY_NS
+
+PREFIXES = {
+    "ckg": ONTOLOGY_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "http://schema.org/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+}
+PROV_DERIVED = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
+
+EXPORT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+QUAD_FORMATS = {"nquads", "trig"}
+
+
+class StoreError(Exception):
+    """The store cannot be opened or changed; the message says why."""
+
+
+class KGStore:
+    """A dataset of per-source named graphs plus their union in the default graph."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+        self.path = Path(path) if path else None
+        try:
+            if self.path is None:
+                self.ox = ox.Store()
+            elif read_only:
+                self.ox = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+        # Oxigraph is safe for concurrent readers; writers are serialised here so the
+        # check-then-write of add/remove is never interleaved within this process.
+        self._write_lock = threading.Lock()
+
+    # -- reading -----------------------------------------------------------------------------
+    def query(self, sparql: str, **kwargs):
+        """Run SPARQL on Oxigraph; the default graph is the merged graph (a set)."""
+        return self.ox.query(sparql, prefixes=PREFIXES, **kwargs)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph_iri: str) -> bool:
+        return self.ox.contains_named_graph(ox.NamedNode(graph_iri))
+
+    def __len__(self) -> int:
+        """Triples in the merged (default) graph."""
+        result = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(result))["n"].value)
+
+    # -- writing -----------------------------------------------------------------------------
+    def add_graph(self, graph_iri: str, triples: Iterable[ox.Triple]) -> bool:
+        """Add one source's graph and its share of the union atomically; False if already there."""
+        graph = ox.NamedNode(graph_iri)
+        triples = list(triples)
+        with self._write_lock:
+            if self.ox.contains_named_graph(graph):
+                return False
+            quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+            quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+            self.ox.extend(quads)
+            return True
+
+    def remove_graph(self, graph_iri: str) -> int:
+        """Remove one source's graph, and from the union every triple no other graph still states.
+
+        Returns the number of triples removed from the merged graph.
+        """
+        graph = ox.NamedNode(graph_iri)
+        with self._write_lock:
+            if not self.ox.contains_named_graph(graph):
+                return 0
+            orphans = [
+                q.triple
+                for q in self.ox.quads_for_pattern(None, None, None, graph)
+                if not any(
+                    other.graph_name != graph and not isinstance(other.graph_name, ox.DefaultGraph)
+                    for other in self.ox.quads_for_pattern(q.subject, q.predicate, q.object, None)
+                )
+            ]
+            body = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in orphans)
+            self.ox.update(f"DELETE DATA {{ {body} }} ; DROP GRAPH {graph}" if orphans else f"DROP GRAPH {graph}")
+            return len(orphans)
+
+    # -- import / export ---------------------------------------------------------------------
+    def export(self, fmt: str, out) -> None:
+        """Serialise: triple formats get the merged graph, quad formats every named graph too."""
+        if fmt not in EXPORT_FORMATS:
+            raise StoreError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        rdf_format = EXPORT_FORMATS[fmt]
+        if fmt in QUAD_FORMATS:
+            quads: Iterator[ox.Quad] = (
+                q for q in self.ox.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+            )
+            ox.serialize(quads, out, rdf_format, prefixes=PREFIXES if fmt == "trig" else None)
+        else:
+            self.ox.dump(out, rdf_format, from_graph=ox.DefaultGraph(),
+                         prefixes=PREFIXES if fmt != "ntriples" else None)
+
+    def load_quads(self, path: Path) -> None:
+        """Load an exported dataset (TriG/N-Quads keep their graphs; triples go to the union)."""
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
+        if fmt is None:
+            raise StoreError(f"cannot tell the RDF format of {path} from its extension")
+        with self._write_lock:
+            quads = list(ox.parse(path=str(path), format=fmt))
+            union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+            self.ox.extend(quads + union)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.ox.flush()
+
+    def rdflib_dataset(self):
+        """An rdflib Dataset over this same Oxigraph store (via oxrdflib), for rdflib tooling."""
+        from oxrdflib import OxigraphStore
+        from rdflib import Dataset
+
+        return Dataset(store=OxigraphStore(store=self.ox))
