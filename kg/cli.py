@@ -61,9 +61,13 @@ def build(
     inputs: Annotated[
         list[Path] | None, typer.Argument(help="Article files (.txt .html .jsonl) or folders. Default: the examples.")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Also write the dataset to FILE (.trig .nq .ttl .nt .jsonld).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the dataset to FILE (.trig .nq .ttl .nt .jsonld).")
+    ] = None,
     store: StoreOpt = None,
-    manifest: Annotated[Path | None, typer.Option("--manifest", help="CSV or JSONL: file,url,title,publisher,date.")] = None,
+    manifest: Annotated[
+        Path | None, typer.Option("--manifest", help="CSV or JSONL: file,url,title,publisher,date.")
+    ] = None,
     base: BaseOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first document that must be skipped.")] = False,
     memory: Annotated[bool, typer.Option("--memory", help="Build in memory only (use with --out).")] = False,
@@ -80,7 +84,7 @@ def build(
     """
     from kg.ingest import load_manifest
     from kg.ingest.manifest import ManifestError
-    from kg.pipeline import BuildError, Builder
+    from kg.pipeline import Builder, BuildError
     from kg.store import KGStore
 
     settings = Settings(base=base) if base else Settings()
@@ -135,8 +139,16 @@ def _build_with_progress(builder, paths, manifest, strict):
         return builder.build(paths, manifest=manifest, strict=strict, progress=progress)
 
 
-FORMAT_BY_SUFFIX = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "ntriples",
-                    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "rdfxml", ".owl": "rdfxml"}
+FORMAT_BY_SUFFIX = {
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+}
 
 
 def _write(kg_store, out: Path, fmt: str | None = None) -> None:
@@ -220,8 +232,7 @@ def serve(
     from kg.server import ServerConfig, create_app, run
 
     kg_store = open_store(store, data, read_only=update_token is None and not data)
-    config = ServerConfig(base=base or Settings().base, update_token=update_token, timeout=timeout,
-                          max_rows=max_rows)
+    config = ServerConfig(base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows)
     run(create_app(kg_store, config), host=host, port=port, threads=threads)
 
 

@@ -97,9 +97,16 @@ class Builder:
                         progress(report.read, item)
                     continue
                 if len(item.clean_text) > self.nlp.max_length:
-                    self._skip(report, Skipped(item.name, f"too long for the NLP model "
-                               f"({len(item.clean_text):,} characters, limit {self.nlp.max_length:,})"),
-                               strict, progress)
+                    self._skip(
+                        report,
+                        Skipped(
+                            item.name,
+                            f"too long for the NLP model "
+                            f"({len(item.clean_text):,} characters, limit {self.nlp.max_length:,})",
+                        ),
+                        strict,
+                        progress,
+                    )
                     continue
                 yield item.clean_text, item
 

@@ -9,16 +9,15 @@ sentence found at ``clean[start:end]`` is found at ``text[start:end]`` too.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-
 
 # A footer marker counts only in the last part of a page, so an article that quotes "Comments"
 # early on is not cut.
 TAIL_FRACTION = 0.6
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(name: str) -> tuple[re.Pattern[str], ...]:
     raw = resources.files("kg.ingest").joinpath(f"data/{name}").read_text(encoding="utf-8")
     lines = (line.strip() for line in raw.splitlines())
@@ -35,6 +34,8 @@ def _is_tail_marker(line: str) -> bool:
 
 
 _INLINE_JUNK = re.compile(r"\[time-brightcove[^\]]*\]|https?://t\.co/\S+|pic\.twitter\.com/\S+")
+# The signature line under an embedded post: "— Name (@handle) January 18, 2024".
+_EMBED_SIGNATURE = re.compile(r"\s*[—–-]+\s*.{0,80}\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*")
 
 
 def is_boilerplate(line: str) -> bool:
@@ -42,17 +43,33 @@ def is_boilerplate(line: str) -> bool:
     return bool(stripped) and any(p.fullmatch(stripped) for p in boilerplate_patterns())
 
 
+def _embedded_post_lines(lines: list[str]) -> set[int]:
+    """An embedded social-media post: its signature line and the non-empty line above it."""
+    found: set[int] = set()
+    for number, line in enumerate(lines):
+        if _EMBED_SIGNATURE.fullmatch(line.rstrip("\r\n")):
+            found.add(number)
+            above = number - 1
+            while above >= 0 and not lines[above].strip():
+                above -= 1
+            if above >= 0:
+                found.add(above)
+    return found
+
+
 def clean_text(text: str) -> str:
     """Return ``text`` with boilerplate lines and inline embeds replaced by spaces (same length)."""
     out: list[str] = []
     offset = 0
     in_footer = False
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    embedded = _embedded_post_lines(lines)
+    for number, line in enumerate(lines):
         body = line.rstrip("\r\n")
-        ending = line[len(body):]
+        ending = line[len(body) :]
         in_footer = in_footer or (offset >= TAIL_FRACTION * len(text) and _is_tail_marker(body))
         offset += len(line)
-        if in_footer or is_boilerplate(body):
+        if in_footer or number in embedded or is_boilerplate(body):
             out.append(" " * len(body) + ending)
         else:
             out.append(_INLINE_JUNK.sub(lambda m: " " * len(m.group()), body) + ending)

@@ -16,6 +16,8 @@ from kg.records import DocumentMeta, Skipped
 
 SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl"}
 Article = tuple[str, str, DocumentMeta]
+# Fewer words than this after boilerplate removal means a page of navigation, not an article.
+MIN_HTML_WORDS = 10
 
 
 class ReadError(Exception):
@@ -77,8 +79,9 @@ def read_html_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
     from kg.ingest.html import extract_article
 
     text, meta = extract_article(decode(raw), source=path.name)
-    if not text.strip():
-        raise ReadError("no article text found in the HTML page")
+    words = len(text.split())
+    if words < MIN_HTML_WORDS:
+        raise ReadError(f"no article text found in the HTML page ({words} words outside scripts and navigation)")
     yield path.name, text, meta
 
 
@@ -92,11 +95,11 @@ def read_jsonl_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
         except json.JSONDecodeError as exc:
             yield Skipped(name, f"broken JSON line: {exc.msg} at column {exc.colno}")
             continue
+        if isinstance(record, dict) and record.get("id"):
+            name = f"{path.name}:{record['id']}"
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield Skipped(name, "JSON line has no 'text' string")
             continue
-        if record.get("id"):
-            name = f"{path.name}:{record['id']}"
         meta = DocumentMeta(
             source=str(record.get("url") or name),
             url=record.get("url") or None,

@@ -1,0 +1,151 @@
+"""Ingest: readers, decoding, manifest, boilerplate blanking, and bad documents skipped with reasons."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kg.config import Settings
+from kg.ingest import clean_text, load_manifest, read_inputs
+from kg.ingest.manifest import ManifestError
+from kg.records import Document, Skipped
+
+ARTICLE = "Officials said a drone strike hit a depot near the city on Monday, killing four people.\n"
+
+
+def read_all(*paths: Path, settings: Settings | None = None, manifest=None):
+    items = list(read_inputs(list(paths), settings or Settings(), manifest))
+    docs = [i for i in items if isinstance(i, Document)]
+    skipped = {Path(s.name).name.split(":")[0]: s.reason for s in items if isinstance(s, Skipped)}
+    return docs, skipped
+
+
+def test_boilerplate_is_blanked_and_offsets_kept():
+    text = (
+        "Troops clashed with rebels on Friday.\n"
+        "Read More: Ten things to know about the war\n"
+        '[time-brightcove not-tgx="true"]\n'
+        "The army said two soldiers died. pic.twitter.com/abc123\n"
+        "Leave a comment\n"
+    )
+    cleaned = clean_text(text)
+    assert len(cleaned) == len(text)
+    assert "Read More" not in cleaned and "brightcove" not in cleaned and "pic.twitter" not in cleaned
+    assert "Leave a comment" not in cleaned
+    start = text.index("The army said")
+    assert cleaned[start : start + 31] == text[start : start + 31]
+
+
+def test_footer_after_tail_marker_is_blanked_but_not_early_ones():
+    body = "A long article sentence about shelling in the east. " * 20
+    text = f"Comments\n{body}\nSource link\n\nCheck Also\n\nAnother headline about a summit\n"
+    cleaned = clean_text(text)
+    assert cleaned.startswith("Comments")  # too early to be a footer
+    assert "Another headline" not in cleaned and "Source link" not in cleaned
+
+
+def test_txt_html_jsonl_and_folders(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.html").write_text(
+        "<html><head><title>Strike on depot</title><script>var x=1;</script></head><body>"
+        "<nav>Home | World | Sport</nav><article><h1>Strike on depot</h1>"
+        f"<p>{ARTICLE * 3}</p><p>The governor condemned the attack and demanded an inquiry.</p></article>"
+        "<footer>Copyright 2024</footer></body></html>",
+        encoding="utf-8",
+    )
+    lines = [
+        {"id": "x1", "text": ARTICLE, "url": "https://example.org/x1", "publisher": "Wire", "date": "2024-03-04"},
+        {"text": "The ministry summoned the ambassador on Tuesday."},
+    ]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    docs, skipped = read_all(tmp_path)
+    assert not skipped
+    by_name = {d.name: d for d in docs}
+    assert set(by_name) == {"a.txt", "b.html", "c.jsonl:x1", "c.jsonl:2"}
+    assert "drone strike" in by_name["b.html"].text and "var x" not in by_name["b.html"].text
+    assert by_name["c.jsonl:x1"].meta.date == date(2024, 3, 4)
+    assert by_name["c.jsonl:x1"].meta.publisher == "Wire"
+
+
+def test_same_text_same_id(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE.replace("\n", "\r\n"), encoding="utf-8")
+    docs, _ = read_all(tmp_path)
+    assert docs[0].id == docs[1].id
+
+
+def test_encodings(tmp_path: Path):
+    text = "Le ministre a condamné l'attaque près de Gao.\n"
+    (tmp_path / "latin1.txt").write_bytes(text.encode("latin-1"))
+    (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    docs, skipped = read_all(tmp_path)
+    assert not skipped
+    assert {d.text for d in docs} == {text}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"   \n\t \n", "empty"),
+        ("binary.txt", b"\x00\x01\x02PNG\x00" * 50, "binary"),
+        ("huge.txt", b"word " * 3000, "too large"),
+        ("script.html", b"<html><script>alert(1)</script><body><nav>Home</nav></body></html>", "no article"),
+    ],
+)
+def test_bad_documents_skipped_with_reason(tmp_path: Path, name, content, reason):
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / name).write_bytes(content)
+    docs, skipped = read_all(tmp_path, settings=Settings(max_document_bytes=10_000))
+    assert [d.name for d in docs] == ["good.txt"]
+    assert reason in skipped[name]
+
+
+def test_broken_jsonl_lines_skipped_rest_read(tmp_path: Path):
+    (tmp_path / "feed.jsonl").write_text(
+        '{"text": "A car bomb exploded in the capital."}\n{"text": broken\n{"id": "n", "title": "no text"}\n',
+        encoding="utf-8",
+    )
+    items = list(read_inputs([tmp_path], Settings()))
+    assert [i.name for i in items if isinstance(i, Document)] == ["feed.jsonl:1"]
+    reasons = {i.name: i.reason for i in items if isinstance(i, Skipped)}
+    assert "broken JSON" in reasons["feed.jsonl:2"] and "no 'text'" in reasons["feed.jsonl:n"]
+
+
+def test_missing_input_and_unreadable_file(tmp_path: Path):
+    (tmp_path / "locked.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "locked.txt").chmod(0)
+    items = list(read_inputs([tmp_path / "nope.txt", tmp_path], Settings()))
+    reasons = {Path(i.name).name: i.reason for i in items if isinstance(i, Skipped)}
+    assert "no such file" in reasons["nope.txt"]
+    import os
+
+    if os.geteuid() != 0:  # root can read anything, so only the missing file is skipped then
+        assert "permission" in reasons["locked.txt"]
+
+
+def test_manifest_csv_and_jsonl(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "m.csv").write_text(
+        "file,url,title,publisher,date\na.txt,https://ex.org/a,Depot hit,Daily,2024-05-06\nmissing.txt,,,,\n",
+        encoding="utf-8",
+    )
+    manifest = load_manifest(tmp_path / "m.csv")
+    docs, _ = read_all(tmp_path / "a.txt", manifest=manifest)
+    meta = docs[0].meta
+    assert (meta.url, meta.title, meta.publisher, meta.date) == (
+        "https://ex.org/a",
+        "Depot hit",
+        "Daily",
+        date(2024, 5, 6),
+    )
+    assert manifest.missing({"a.txt"}) == ["missing.txt"]
+    (tmp_path / "m.jsonl").write_text('{"file": "a.txt", "date": ""}\n', encoding="utf-8")
+    assert read_all(tmp_path / "a.txt", manifest=load_manifest(tmp_path / "m.jsonl"))[0][0].meta.date is None
+    (tmp_path / "bad.csv").write_text("url,title\nx,y\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="no 'file'"):
+        load_manifest(tmp_path / "bad.csv")
