@@ -71,6 +71,7 @@ def build(
     base: BaseOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first document that must be skipped.")] = False,
     memory: Annotated[bool, typer.Option("--memory", help="Build in memory only (use with --out).")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for NLP and extraction.")] = 1,
 ) -> None:
     """Read articles and add their facts to the graph.
 
@@ -80,6 +81,7 @@ def build(
       kg build articles/ --store data/kg        # a folder into a persistent store
       kg build a.txt b.html --out graph.trig    # and write the dataset out
       kg build feed.jsonl --manifest meta.csv   # with publication dates and publishers
+      kg build big-feed/ --store data/kg -j 2   # NLP in two worker processes
     Building the same input twice changes nothing: documents are identified by their content.
     """
     from kg.ingest import load_manifest
@@ -97,7 +99,7 @@ def build(
     with err.status("loading the NLP pipeline…"):
         builder = Builder(kg_store, settings)
     try:
-        report = _build_with_progress(builder, paths, loaded_manifest, strict)
+        report = _build_with_progress(builder, paths, loaded_manifest, strict, jobs)
     except BuildError as exc:
         raise fail(f"--strict: {exc}", 1) from None
     for skipped in report.skipped:
@@ -118,10 +120,22 @@ def _all_names(paths: list[Path]) -> list[str]:
     return [str(p) for p in iter_files(paths) if isinstance(p, Path)]
 
 
-def _build_with_progress(builder, paths, manifest, strict):
+def _count_documents(paths: list[Path]) -> int:
+    """How many documents the inputs hold (a JSONL file holds one a line), for the progress bar."""
+    total = 0
+    for name in _all_names(paths):
+        if name.lower().endswith(".jsonl"):
+            with open(name, "rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def _build_with_progress(builder, paths, manifest, strict, jobs):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    total = len(_all_names(paths))
+    total = _count_documents(paths)
     columns = [
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -136,7 +150,7 @@ def _build_with_progress(builder, paths, manifest, strict):
             elapsed = bar.tasks[0].elapsed or 0.0
             bar.update(task, completed=done, rate=f"{done / elapsed:.1f}" if elapsed else "…")
 
-        return builder.build(paths, manifest=manifest, strict=strict, progress=progress)
+        return builder.build(paths, manifest=manifest, strict=strict, progress=progress, jobs=jobs)
 
 
 FORMAT_BY_SUFFIX = {

@@ -9,15 +9,19 @@ created once by the caller or here, never per document.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import multiprocessing as mp
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Settings
 from kg.ingest import Manifest, read_inputs
-from kg.records import Document, Skipped
+from kg.records import Document, DocumentExtraction, Skipped
 from kg.store import KGStore
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,33 @@ class BuildError(Exception):
 
 
 ProgressCallback = Callable[[int, Document | Skipped], None]
+# A document, what was extracted from it (or the error that stopped extraction), and its word count.
+Extracted = tuple[Document, DocumentExtraction | Exception, int]
+
+
+def _safe_extract(document: Document, spacy_doc) -> DocumentExtraction | Exception:
+    from kg.extract import extract
+
+    try:
+        return extract(document, spacy_doc)
+    except Exception as exc:  # reported by the caller as a skipped document
+        return exc
+
+
+_WORKER_NLP = None
+
+
+def _worker_init(settings: Settings) -> None:
+    global _WORKER_NLP
+    from kg.nlp import load_pipeline
+
+    _WORKER_NLP = load_pipeline(settings)
+
+
+def _worker_extract(documents: list[Document]) -> list[Extracted]:
+    assert _WORKER_NLP is not None, "worker not initialised"
+    docs = _WORKER_NLP.pipe([d.clean_text for d in documents])
+    return [(d, _safe_extract(d, spacy_doc), len(spacy_doc)) for d, spacy_doc in zip(documents, docs, strict=True)]
 
 
 class Builder:
@@ -74,56 +105,37 @@ class Builder:
         manifest: Manifest | None = None,
         strict: bool = False,
         progress: ProgressCallback | None = None,
+        jobs: int = 1,
     ) -> BuildReport:
-        from kg.extract import extract
+        """Build ``inputs`` into the store, one atomic graph per document.
+
+        With ``jobs > 1`` the NLP and extraction run in worker processes while resolution and
+        writing stay here, in input order, so IRIs are the same as in a one-process build.
+        """
         from kg.rdf import RunInfo, document_triples, graph_iri
 
         inputs = list(inputs)
         report = BuildReport(triples_before=len(self.store))
         started = time.perf_counter()
         run = RunInfo.now(self.settings.spacy_model, self.nlp.meta.get("version", "?"))
+        documents = self._new_documents(inputs, manifest, report, strict, progress)
+        extracted = self._extract_parallel(documents, jobs) if jobs > 1 else self._extract_here(documents)
 
-        def documents():
-            paths = [i for i in inputs if isinstance(i, Path)]
-            given = [i for i in inputs if isinstance(i, Document)]
-            for item in [*given, *read_inputs(paths, self.settings, manifest)]:
-                report.read += 1
-                if isinstance(item, Skipped):
-                    self._skip(report, item, strict, progress)
-                    continue
-                if self.store.has_graph(graph_iri(item.id, self.settings.base)):
-                    report.unchanged += 1
-                    if progress:
-                        progress(report.read, item)
-                    continue
-                if len(item.clean_text) > self.nlp.max_length:
-                    self._skip(
-                        report,
-                        Skipped(
-                            item.name,
-                            f"too long for the NLP model "
-                            f"({len(item.clean_text):,} characters, limit {self.nlp.max_length:,})",
-                        ),
-                        strict,
-                        progress,
-                    )
-                    continue
-                yield item.clean_text, item
-
-        for spacy_doc, document in self.nlp.pipe(documents(), as_tuples=True, batch_size=self.settings.batch_size):
+        for document, extraction, words in extracted:
             try:
-                extraction = extract(document, spacy_doc)
+                if isinstance(extraction, Exception):
+                    raise extraction
                 resolved = self.resolver.resolve(extraction)
                 triples = document_triples(resolved, self.settings.base, run)
             except Exception as exc:  # one bad document must not stop the build
-                log.exception("extraction failed for %s", document.name)
+                log.debug("extraction failed for %s", document.name, exc_info=True)
                 self._skip(report, Skipped(document.name, f"extraction failed: {exc}"), strict, progress)
                 continue
             if self.store.add_graph(graph_iri(document.id, self.settings.base), triples):
                 report.built += 1
                 report.entities += len(extraction.entities)
                 report.events += len(extraction.events)
-                report.words += len(spacy_doc)
+                report.words += words
             else:
                 report.unchanged += 1
             if progress:
@@ -134,12 +146,52 @@ class Builder:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _new_documents(self, inputs, manifest, report, strict, progress) -> Iterator[Document]:
+        """Stream the documents not yet in the store; report the ones skipped or unchanged."""
+        from kg.rdf import graph_iri
+
+        paths = [i for i in inputs if isinstance(i, Path)]
+        given = [i for i in inputs if isinstance(i, Document)]
+        for item in itertools.chain(given, read_inputs(paths, self.settings, manifest)):
+            report.read += 1
+            if isinstance(item, Skipped):
+                self._skip(report, item, strict, progress)
+            elif self.store.has_graph(graph_iri(item.id, self.settings.base)):
+                report.unchanged += 1
+                if progress:
+                    progress(report.read, item)
+            elif len(item.clean_text) > self.nlp.max_length:
+                limit = f"{len(item.clean_text):,} characters, limit {self.nlp.max_length:,}"
+                self._skip(report, Skipped(item.name, f"too long for the NLP model ({limit})"), strict, progress)
+            else:
+                yield item
+
+    def _extract_here(self, documents: Iterator[Document]) -> Iterator[Extracted]:
+        pairs = ((d.clean_text, d) for d in documents)
+        for spacy_doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
+            yield document, _safe_extract(document, spacy_doc), len(spacy_doc)
+
+    def _extract_parallel(self, documents: Iterator[Document], jobs: int) -> Iterator[Extracted]:
+        """Chunks of documents go to worker processes; at most 2 chunks per worker are in flight,
+        so memory stays flat however large the corpus is."""
+        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        chunk_size = self.settings.batch_size
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(self.settings,)) as pool:
+            pending: deque = deque()
+            chunks = iter(lambda: list(itertools.islice(documents, chunk_size)), [])
+            for chunk in chunks:
+                pending.append(pool.submit(_worker_extract, chunk))
+                while len(pending) >= 2 * jobs:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+
     @staticmethod
     def _skip(report: BuildReport, skipped: Skipped, strict: bool, progress: ProgressCallback | None) -> None:
         if strict:
             raise BuildError(f"{skipped.name}: {skipped.reason}")
         report.skipped.append(skipped)
-        log.warning("skipped %s: %s", skipped.name, skipped.reason)
+        log.info("skipped %s: %s", skipped.name, skipped.reason)
         if progress:
             progress(report.read, skipped)
 
@@ -151,6 +203,7 @@ def build(
     manifest: Manifest | None = None,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    jobs: int = 1,
 ) -> BuildReport:
     """Build ``inputs`` into ``store``; a convenience over :class:`Builder` for one batch."""
-    return Builder(store, settings).build(inputs, manifest=manifest, strict=strict, progress=progress)
+    return Builder(store, settings).build(inputs, manifest=manifest, strict=strict, progress=progress, jobs=jobs)
