@@ -83,6 +83,8 @@ def build(
       kg build feed.jsonl --manifest meta.csv   # with publication dates and publishers
       kg build big-feed/ --store data/kg -j 2   # NLP in two worker processes
     Building the same input twice changes nothing: documents are identified by their content.
+    Exit status: 0 all built; 3 built, but some documents were skipped (each named above, with
+    its reason); 1 nothing could be built; 2 bad usage.
     """
     from kg.ingest import load_manifest
     from kg.ingest.manifest import ManifestError
@@ -91,6 +93,9 @@ def build(
 
     settings = Settings(base=base) if base else Settings()
     paths = inputs or [EXAMPLES_DIR]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise fail(f"no such file or folder: {', '.join(missing)}")
     try:
         loaded_manifest = load_manifest(manifest)
     except ManifestError as exc:
@@ -112,6 +117,9 @@ def build(
     err.print(report.summary(), highlight=False)
     if report.read == 0:
         raise fail("no documents found in the inputs", 1)
+    if report.skipped:
+        code = 1 if report.built + report.unchanged == 0 else 3
+        raise fail(f"{len(report.skipped)} of {report.read} documents skipped (see above)", code)
 
 
 def _all_names(paths: list[Path]) -> list[str]:
