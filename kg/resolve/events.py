@@ -1,0 +1,206 @@
+"""Event coreference: the reports of one strike in several articles become one event node.
+
+The rule (weights and thresholds in ``data/coref.json``):
+
+* **Blocking.** A mention is compared only with nodes of the same category (Attack or
+  DiplomaticAction) that share a principal: its perpetrator (attacks) or actor (diplomatic
+  actions), or the State that principal is affiliated with ("the Pakistani military" -> Pakistan).
+  Within a block, nodes are found by date (+/- the tolerance), by territory and by target, so the
+  work per mention stays constant however many events the graph holds.
+* **Conflicts rule a node out**: dates further apart than the tolerance (1 day for attacks,
+  0 for diplomatic actions); different territories (the states where the event happened: a
+  location that is a State, or the State a location lies in, or for an attack with no location a
+  State it targeted); disjoint non-state targets (attacks) or disjoint recipients (diplomatic
+  actions); for diplomatic actions, no specific type in common (a recall is not an expulsion).
+* **Score** of the agreeing evidence: same date 3 (or near date 2), same territory 2, same
+  target/recipient 2, same specific location 1, a specific type in common 1. The best node wins
+  if it reaches the threshold: 3 when both are dated, else 2 - so an undated mention ("on Thursday"
+  in an article with no date) joins the dated node when perpetrator plus territory or target agree.
+* **Ambiguity**: if an undated mention fits several nodes equally well, it is not merged (a new
+  node is made) rather than guessing. Within one document each node takes at most one mention,
+  because the extractor has already merged the mentions of one document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+from kg.resolve.known import KnownEvent
+from kg.resolve.names import DATA_DIR, camel_words, slug
+
+CATEGORIES = ("Attack", "DiplomaticAction")
+
+
+@lru_cache(maxsize=1)
+def coref_rules() -> dict:
+    return json.loads((DATA_DIR / "coref.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Mention:
+    """One document's event, with its arguments already resolved to IRIs."""
+
+    key: str
+    category: str
+    types: set[str]
+    principals: set[str]  # perpetrators/actors and their States
+    targets: set[str]
+    target_states: set[str]
+    locations: set[str]
+    territories: set[str]
+    dates: set[date]
+    window: tuple[date, date] | None = None  # when the event can have happened (publication date)
+    reasons: list[str] = field(default_factory=list)
+
+
+class EventIndex:
+    def __init__(self, base: str):
+        self.base = base
+        self.nodes: dict[str, KnownEvent] = {}
+        self.territories: dict[str, set[str]] = defaultdict(set)  # node IRI -> territories
+        self.by_date: dict[tuple, set[str]] = defaultdict(set)
+        self.by_territory: dict[tuple, set[str]] = defaultdict(set)
+        self.by_target: dict[tuple, set[str]] = defaultdict(set)
+        self.used_iris: set[str] = set()
+        self.states: set[str] = set()  # IRIs of State nodes, kept up to date by the resolver
+
+    def add(self, node: KnownEvent, territories: set[str]) -> None:
+        self.nodes[node.iri] = node
+        self.used_iris.add(node.iri)
+        self.territories[node.iri] |= territories
+        for p in node.principals or {""}:
+            block = (node.category, p)
+            for d in node.dates:
+                self.by_date[(*block, d)].add(node.iri)
+            for t in self.territories[node.iri]:
+                self.by_territory[(*block, t)].add(node.iri)
+            for t in node.targets:
+                self.by_target[(*block, t)].add(node.iri)
+
+    # -- matching ----------------------------------------------------------------------------
+    def candidates(self, m: Mention) -> set[str]:
+        rules = coref_rules()
+        tolerance = rules["date_tolerance_days"].get(m.category, 0)
+        found: set[str] = set()
+        for p in m.principals or {""}:
+            block = (m.category, p)
+            for d in m.dates:
+                for delta in range(-tolerance, tolerance + 1):
+                    found |= self.by_date.get((*block, d + timedelta(days=delta)), set())
+            if not p:
+                continue  # without a principal only a shared date can bring events together
+            for t in m.territories:
+                found |= self._bounded(self.by_territory.get((*block, t), set()), m)
+            for t in m.targets:
+                found |= self._bounded(self.by_target.get((*block, t), set()), m)
+        return found
+
+    def _bounded(self, iris: set[str], m: Mention) -> set[str]:
+        """Nodes of a block that could match; the dated ones only if their date fits the mention."""
+        limit = coref_rules()["max_candidates"]
+        if m.dates:
+            return {i for i in iris if not self.nodes[i].dates} if len(iris) <= limit else set()
+        if len(iris) > limit:
+            return set()
+        if m.window:
+            low, high = m.window
+            return {i for i in iris if not self.nodes[i].dates or any(low <= d <= high for d in self.nodes[i].dates)}
+        return set(iris)
+
+    def score(self, m: Mention, iri: str) -> tuple[int | None, list[str]]:
+        """Score of node ``iri`` for mention ``m``, or None when they conflict; with the reasons."""
+        rules = coref_rules()
+        weights = rules["weights"]
+        node = self.nodes[iri]
+        if node.category != m.category:
+            return None, ["different category"]
+        tolerance = rules["date_tolerance_days"].get(m.category, 0)
+        score, why = 0, []
+        if m.dates and node.dates:
+            gap = min(abs((a - b).days) for a in m.dates for b in node.dates)
+            if gap > tolerance:
+                return None, [f"dates {gap} days apart"]
+            score += weights["same_date"] if gap == 0 else weights["near_date"]
+            why.append("same date" if gap == 0 else f"dates {gap} day apart")
+        territories = self.territories[iri]
+        if m.territories and territories:
+            if not m.territories & territories:
+                return None, ["different territory"]
+            score += weights["same_territory"]
+            why.append("same territory")
+        specific_m, specific_n = m.types - set(CATEGORIES), node.types - set(CATEGORIES)
+        if m.category == "DiplomaticAction":
+            if m.targets and node.targets and not m.targets & node.targets:
+                return None, ["different recipient"]
+        else:
+            own = m.targets - m.target_states
+            other = node.targets - self.states
+            if own and other and not own & other:
+                return None, ["different target"]
+        if m.targets & node.targets:
+            score += weights["same_target"]
+            why.append("same target" if m.category == "Attack" else "same recipient")
+        if rules["require_type_overlap"].get(m.category) and specific_m and specific_n and not specific_m & specific_n:
+            return None, ["different type"]
+        if specific_m & specific_n:
+            score += weights["same_type"]
+            why.append("same type")
+        if (m.locations - m.territories) & node.locations:
+            score += weights["same_location"]
+            why.append("same location")
+        return score, why
+
+    def match(self, m: Mention, taken: set[str]) -> tuple[str | None, str]:
+        rules = coref_rules()
+        scored = []
+        for iri in sorted(self.candidates(m) - taken):
+            value, why = self.score(m, iri)
+            if value is None:
+                continue
+            dated = bool(m.dates and self.nodes[iri].dates)
+            if value >= rules["threshold"]["dated" if dated else "undated"]:
+                scored.append((value, iri, why))
+        if not scored:
+            return None, ""
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        best = scored[0]
+        rivals = [s for s in scored[1:] if s[0] == best[0]]
+        if rivals and not m.dates:
+            return None, f"ambiguous: {len(rivals) + 1} events fit equally well"
+        return best[1], f"score {best[0]} ({', '.join(best[2])})"
+
+    # -- minting -----------------------------------------------------------------------------
+    def mint(self, m: Mention, principal: str | None, other: str | None, doc_id: str) -> str:
+        when = min(m.dates).isoformat() if m.dates else "undated"
+        parts = [when, principal or "unknown", slug(camel_words(primary_type(m.types, m.category)))]
+        if other:
+            parts.append(other)
+        iri = f"{self.base}event/{'-'.join(parts)}"
+        if iri in self.used_iris:
+            digest = hashlib.sha256(f"{doc_id}|{m.key}".encode()).hexdigest()[:8]
+            iri = f"{iri}-{digest}"
+        self.used_iris.add(iri)
+        return iri
+
+
+def primary_type(types: set[str], category: str) -> str:
+    specific = sorted(types - set(CATEGORIES))
+    return specific[0] if specific else category
+
+
+def type_phrase(types: set[str], category: str) -> str:
+    """``{MissileStrike, DroneStrike}`` -> ``drone and missile strike``."""
+    specific = sorted(camel_words(t) for t in types - set(CATEGORIES)) or [camel_words(category)]
+    if len(specific) > 1:
+        heads = {w.split()[-1] for w in specific}
+        if len(heads) == 1 and all(len(w.split()) > 1 for w in specific):
+            head = heads.pop()
+            fronts = [" ".join(w.split()[:-1]) for w in specific]
+            return " and ".join([", ".join(fronts[:-1]), fronts[-1]]) + " " + head
+        return " and ".join([", ".join(specific[:-1]), specific[-1]])
+    return specific[0]

@@ -1,0 +1,158 @@
+"""Name normalisation for entity resolution, and readable IRI slugs.
+
+Two documents rarely spell a name the same way ("Jaish al-Adl" / "Jaish al-Adli" / "Jaish ul-Adl",
+"Saravan" / "Sarwan", "Sistan and Baluchestan" / "Sistan-o-Balochistan"). Resolution therefore
+compares *keys* rather than raw names:
+
+* :func:`normalise` - lower case, no accents or punctuation, no leading article, no generic suffix
+  such as "province" or "group" (per type family), connector words ("and", Persian "o") dropped;
+* :func:`skeleton` - a consonant skeleton of the normalised name (vowels after the first letter
+  dropped, common transliteration pairs such as w/v, q/k, kh/k folded, doubled letters collapsed),
+  used only when long enough to be distinctive.
+
+The word lists live in ``data/name_rules.json`` so analysts can extend them without code changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+#: Ontology class -> the family used for comparing names and the IRI folder.
+TYPE_FAMILY = {
+    "State": "state",
+    "Place": "place",
+    "ArmedGroup": "org",
+    "Organization": "org",
+    "GovernmentBody": "org",
+    "MediaOrganization": "org",
+    "Person": "person",
+    "Official": "person",
+    "Actor": "org",
+}
+IRI_FOLDER = {
+    "State": "state",
+    "Place": "place",
+    "ArmedGroup": "group",
+    "Organization": "org",
+    "GovernmentBody": "org",
+    "MediaOrganization": "org",
+    "Person": "person",
+    "Official": "person",
+    "Actor": "actor",
+}
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    return json.loads((DATA_DIR / "name_rules.json").read_text(encoding="utf-8"))
+
+
+def family(entity_type: str) -> str:
+    return TYPE_FAMILY.get(entity_type, "org")
+
+
+def fold(text: str) -> str:
+    """Lower case ASCII words separated by single spaces (accents, punctuation, quotes removed)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower().replace("'", "").replace("\u2019", "").replace("`", "")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.strip()
+
+
+def _strip_suffixes(words: list[str], suffixes: list[list[str]]) -> list[str]:
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        for suffix in suffixes:
+            if len(words) > len(suffix) and words[-len(suffix):] == suffix:
+                words = words[: -len(suffix)]
+                changed = True
+                break
+    return words
+
+
+@lru_cache(maxsize=8)
+def _suffixes(fam: str) -> list[list[str]]:
+    entries = rules()["generic_suffixes"].get(fam, [])
+    return sorted((s.split() for s in entries), key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> list[list[str]]:
+    return sorted((t.split() for t in rules()["name_titles"]), key=len, reverse=True)
+
+
+def normalise(name: str, fam: str = "org") -> str:
+    """The comparison key of a name within a type family (see module docstring)."""
+    words = fold(name).split()
+    lead = set(rules()["leading_words"])
+    while len(words) > 1 and words[0] in lead and fam != "person":
+        words = words[1:]
+    if fam == "person":
+        titles = _titles()
+        stripped = True
+        while stripped and len(words) > 1:
+            stripped = False
+            for title in titles:
+                if len(words) > len(title) and words[: len(title)] == title:
+                    words = words[len(title):]
+                    stripped = True
+                    break
+    words = _strip_suffixes(words, _suffixes(fam))
+    connectors = set(rules()["connector_words"])
+    if len(words) > 2:
+        words = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and w in connectors)]
+    return " ".join(words)
+
+
+def skeleton(key: str) -> str | None:
+    """Consonant skeleton of a normalised key, or None when too short to be distinctive."""
+    text = key.replace(" ", "")
+    if not text:
+        return None
+    r = rules()
+    for digraph, repl in r["skeleton_digraphs"].items():
+        text = text.replace(digraph, repl)
+    text = "".join(r["skeleton_letters"].get(c, c) for c in text)
+    head, tail = text[0], re.sub(r"[aeiouyh]", "", text[1:])
+    out = re.sub(r"(.)\1+", r"\1", head + tail)
+    return out if len(out) >= r["skeleton_min_length"] else None
+
+
+def name_keys(name: str, fam: str) -> set[str]:
+    """Every key a name is indexed under: its normalised form and, if distinctive, its skeleton."""
+    key = normalise(name, fam)
+    if not key:
+        return set()
+    keys = {"n:" + key}
+    sk = skeleton(key)
+    if sk:
+        keys.add("s:" + sk)
+    return keys
+
+
+def person_parts(name: str) -> tuple[str, str] | None:
+    """(given names, surname) of a multi-word personal name, normalised; None for one word."""
+    words = normalise(name, "person").split()
+    if len(words) < 2:
+        return None
+    return " ".join(words[:-1]), words[-1]
+
+
+def slug(text: str, max_length: int = 60) -> str:
+    """A readable IRI path segment: ``Hossein Amir-Abdollahian`` -> ``hossein-amir-abdollahian``."""
+    value = fold(text).replace(" ", "-")
+    value = value[:max_length].strip("-")
+    return value or "unnamed"
+
+
+def camel_words(class_name: str) -> str:
+    """``MissileStrike`` -> ``missile strike`` (for labels and slugs of event types)."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name).lower()
