@@ -207,7 +207,8 @@ DISJOINT = [
     ("Person", "Organization"),
     ("Person", "Place"),
     ("Organization", "Place"),
-    ("Event", "Actor", "Place", "SourceDocument"),
+    ("Event", "Actor", "SourceDocument"),  # not Actor with Place: a State is both
+    ("Event", "Place", "SourceDocument"),
     ("Attack", "DiplomaticAction"),
 ]
 
