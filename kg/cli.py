@@ -288,6 +288,78 @@ def remove(
     kg_store.flush()
 
 
+@app.command("eval")
+def eval_command(
+    facts: Annotated[Path | None, typer.Argument(help="Facts file in the shape of seed-facts.json.")] = None,
+    store: StoreOpt = None,
+    data: DataOpt = None,
+    build_inputs: Annotated[
+        list[Path] | None, typer.Option("--build", help="Build these articles in memory first, then score.")
+    ] = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help="Manifest for --build (default: "
+                                                  "the folder's manifest.csv, if any).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    require: Annotated[bool, typer.Option("--require", help="Exit 1 if a required fact is missed.")] = False,
+    all_corpora: Annotated[bool, typer.Option("--all", help="Build and score seeds, devset, examples.")] = False,
+) -> None:
+    """Score a graph against an analyst's facts file: P/R/F1 for entities and events, per-argument
+    accuracy, the required facts missed (and why) and the duplicates.
+
+    \b
+    Examples:
+      kg eval examples/facts.json                       # the default store
+      kg eval facts.json --data graph.trig --json
+      kg eval --build devset devset/facts.json          # build in memory, then score
+      kg eval --all                                     # seeds + devset + examples in one table
+    """
+    import json
+
+    from rich.console import Console
+
+    from kg.eval import FactsError, load_facts, render, render_summary, score_store
+    from kg.eval.run import Corpus, build_memory_store, default_manifest, known_corpora
+
+    out = Console(soft_wrap=True)
+    if all_corpora:
+        corpora = [c for c in known_corpora() if c.articles.is_dir() and c.facts.is_file()]
+        for skipped in set(known_corpora()) - set(corpora):
+            err.print(f"[yellow]no {skipped.name}[/] ({skipped.articles} or {skipped.facts} missing)")
+    elif facts is None:
+        raise fail("give a facts file (or --all)")
+    elif build_inputs:
+        folder = build_inputs[0] if len(build_inputs) == 1 and build_inputs[0].is_dir() else None
+        corpora = [Corpus(facts.stem, folder or Path("."), facts)]
+    else:
+        corpora = []
+    reports, nlp = [], None
+    try:
+        if not all_corpora and not build_inputs:
+            gold = load_facts(facts)
+            reports.append((str(facts), score_store(open_store(store, data, read_only=True), gold)))
+        for corpus in corpora:
+            gold = load_facts(corpus.facts)
+            inputs = build_inputs if build_inputs and not all_corpora else [corpus.articles]
+            chosen = manifest if manifest and not all_corpora else default_manifest(inputs[0])
+            with err.status(f"building {corpus.name} in memory…"):
+                kg_store, built, nlp = build_memory_store(inputs, chosen, nlp=nlp)
+            err.print(f"{corpus.name}: {built.summary()}" + (f" (manifest {chosen})" if chosen else ""),
+                      highlight=False)
+            reports.append((corpus.name, score_store(kg_store, gold)))
+    except FactsError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        payload = {name: r.as_dict() for name, r in reports}
+        sys.stdout.write(json.dumps(payload if all_corpora else payload[reports[0][0]], indent=1) + "\n")
+    else:
+        for _name, report in reports:
+            render(report, out)
+            out.print()
+        if len(reports) > 1:
+            render_summary(reports, out)
+    if require and any(not r.ok for _, r in reports):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()
