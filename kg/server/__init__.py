@@ -31,6 +31,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     app.config["KG"] = config or ServerConfig()
     app.config["MAX_CONTENT_LENGTH"] = app.config["KG"].max_body_bytes
     app.register_blueprint(sparql_bp)
+    app.register_blueprint(__import__("kg.server.ui", fromlist=["bp"]).bp)  # /, /dashboard (ui engineer)
     return app
 
 
