@@ -300,7 +300,7 @@ def eval_command(
                                                   "the folder's manifest.csv, if any).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     require: Annotated[bool, typer.Option("--require", help="Exit 1 if a required fact is missed.")] = False,
-    all_corpora: Annotated[bool, typer.Option("--all", help="Build and score seeds, devset, examples.")] = False,
+    all_corpora: Annotated[bool, typer.Option("--all", help="Score seeds, devset and examples.")] = False,
 ) -> None:
     """Score a graph against an analyst's facts file: P/R/F1 for entities and events, per-argument
     accuracy, the required facts missed (and why) and the duplicates.
@@ -341,7 +341,10 @@ def eval_command(
             inputs = build_inputs if build_inputs and not all_corpora else [corpus.articles]
             chosen = manifest if manifest and not all_corpora else default_manifest(inputs[0])
             with err.status(f"building {corpus.name} in memory…"):
-                kg_store, built, nlp = build_memory_store(inputs, chosen, nlp=nlp)
+                try:
+                    kg_store, built, nlp = build_memory_store(inputs, chosen, nlp=nlp)
+                except (ImportError, OSError) as exc:
+                    raise fail(f"cannot build {corpus.name}: {exc}", 1) from None
             err.print(f"{corpus.name}: {built.summary()}" + (f" (manifest {chosen})" if chosen else ""),
                       highlight=False)
             reports.append((corpus.name, score_store(kg_store, gold)))

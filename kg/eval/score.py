@@ -206,12 +206,6 @@ def _compare(view: GraphView, facts: GoldFacts, gold: GoldEvent, node: str) -> P
             have = [int(v) for v in view.values(node, count) if str(v).lstrip("-").isdigit()]
             p.checks[count] = any(v in wanted for v in have) if have else None
             p.detail[count] = ", ".join(map(str, have))
-    if gold.participants:
-        around = [v for prop in ("actor", "recipient") for v in view.values(node, prop)]
-        around += [a for v in around for a in view.values(v, "affiliation")]
-        p.checks["participants"] = all(any(view.named(v, facts.names_of(who)) for v in around)
-                                       for who in gold.participants)
-        p.detail["participants"] = ", ".join(view.show(v) for v in around)
     sources = view.sources(node)
     found = [s for s in gold.sources if any(source_matches(s, have) for have in sources)]
     if gold.sources:
@@ -297,7 +291,7 @@ def _score_events(view, facts, golds: list[GoldEvent], root: str, section: Secti
 def _wanted(gold: GoldEvent, arg: str) -> str:
     value = {"types": "/".join(gold.types), "location": " or ".join(gold.location),
              "killed": " or ".join(map(str, gold.killed)), "injured": " or ".join(map(str, gold.injured)),
-             "sources": ", ".join(gold.sources), "participants": ", ".join(gold.participants)}.get(arg)
+             "sources": ", ".join(gold.sources)}.get(arg)
     if value is None:
         value = getattr(gold, arg, None)
     return f"; expected {value}" if value else ""
