@@ -180,3 +180,21 @@ def test_validate_reads_the_merged_graph_only():
     store.add_graph(ID + "graph/0002", small_graph(drop={("strike", "perpetrator")}))
     warnings = [f for f in shacl_check(store).findings if f.severity == "Warning"]
     assert len(warnings) == 1
+
+
+def test_kg_validate_command(tmp_path):
+    """The CLI prints the report and exits 0 when valid, 1 on violations."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    for name, triples, code in (("good.nt", small_graph(), 0),
+                                ("bad.nt", small_graph(extra=[ox.Triple(node("strike"), term("date"),
+                                                                        ox.Literal("yesterday"))]), 1)):
+        path = tmp_path / name
+        with open(path, "wb") as handle:
+            ox.serialize(triples, handle, ox.RdfFormat.N_TRIPLES)
+        result = runner.invoke(app, ["validate", "--data", str(path)])
+        assert result.exit_code == code, result.output
+        assert "SHACL shapes:" in result.output and "ontology consistent (HermiT" in result.output
