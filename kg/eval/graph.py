@@ -8,15 +8,12 @@ links ``?g prov:wasDerivedFrom ?doc`` / ``?doc dcterms:source ?name``.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from functools import cache
-from pathlib import Path
 
+from kg import vocab
 from kg.config import ONTOLOGY_NS
 from kg.eval.names import norm, source_key
-
-TYPES_FILE = Path(__file__).parent / "data" / "types.json"
 
 # Properties whose values the scorer reads (contract section 3).
 PROPERTIES = ("perpetrator", "target", "actor", "recipient", "location", "locatedIn", "date", "killed",
@@ -24,9 +21,9 @@ PROPERTIES = ("perpetrator", "target", "actor", "recipient", "location", "locate
 
 
 @cache
-def contract_superclasses() -> dict[str, tuple[str, ...]]:
-    data = json.loads(TYPES_FILE.read_text(encoding="utf-8"))
-    return {k: tuple(v) for k, v in data["superclasses"].items()}
+def ontology_superclasses() -> dict[str, frozenset[str]]:
+    """The class tree of the ontology (kg.vocab reads it from ontology/, so nothing is re-typed)."""
+    return {c: vocab.superclasses(c) for c in vocab.CLASSES}
 
 
 def _key(term) -> str:
@@ -57,7 +54,7 @@ class GraphView:
         self.node_graphs: dict[str, set[str]] = defaultdict(set)
         self.triple_graphs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.graph_sources: dict[str, set[str]] = defaultdict(set)
-        self.superclasses = {k: set(v) for k, v in contract_superclasses().items()}
+        self.superclasses = {k: set(v) for k, v in ontology_superclasses().items()}
         self._load(store)
 
     # -- loading --------------------------------------------------------------------------------
