@@ -305,3 +305,19 @@ def test_kg_eval_command_prints_json_and_exits_1_on_a_miss_with_require(tmp_path
     result = runner.invoke(app, ["eval", str(facts), "--data", str(tmp_path / "graph.trig"), "--require"])
     assert result.exit_code == 1
     assert "killed" in result.stdout and "A1" in result.stdout
+
+
+def test_sources_fall_back_to_the_documents_a_graphs_statements_cite(tmp_path):
+    """Without ``?g prov:wasDerivedFrom ?doc``, the SourceDocument cited by the graph's statements counts."""
+    stated0 = DOC0 + "[] a rdf:Statement ; prov:wasDerivedFrom id:doc-000 ."
+    stated1 = DOC1 + "[] a rdf:Statement ; prov:wasDerivedFrom id:doc-001 ."
+    prov = PROV.replace("id:graph-000 prov:wasDerivedFrom id:doc-000 .", "").replace(
+        "id:graph-001 prov:wasDerivedFrom id:doc-001 .", "")
+    trig = (f"{PREFIXES}@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+            f"id:graph-000 {{ {stated0} }}\nid:graph-001 {{ {stated1} }}\nid:provenance {{ {prov} }}\n")
+    path = tmp_path / "fallback.trig"
+    path.write_text(trig, encoding="utf-8")
+    store = KGStore()
+    store.load_quads(path)
+    report = score_store(store, parse_facts(GOLD, "gold.json"))
+    assert report.attacks.arguments["sources"].correct == 2, reasons(report)
