@@ -112,6 +112,16 @@ def normalise(name: str, fam: str = "org") -> str:
     return " ".join(words)
 
 
+def display_name(name: str, fam: str) -> str:
+    """A name fit for a label: ``Balochistan province`` -> ``Balochistan`` (original spelling kept)."""
+    words = name.split()
+    folded = [fold(w) for w in words]
+    for suffix in _suffixes(fam):
+        if len(words) > len(suffix) and folded[-len(suffix):] == suffix:
+            return " ".join(words[: -len(suffix)]).strip(" ,-")
+    return name.strip()
+
+
 def skeleton(key: str) -> str | None:
     """Consonant skeleton of a normalised key, or None when too short to be distinctive."""
     text = key.replace(" ", "")

@@ -18,6 +18,7 @@ from kg.resolve import states
 from kg.resolve.entities import EntityIndex, record_names
 from kg.resolve.events import CATEGORIES, EventIndex, Mention, coref_rules, type_phrase
 from kg.resolve.known import KnownEntity, KnownEvent
+from kg.resolve.names import display_name, family
 
 PRINCIPAL = {"Attack": "perpetrator", "DiplomaticAction": "actor"}
 OTHER = {"Attack": "target", "DiplomaticAction": "recipient"}
@@ -83,7 +84,7 @@ class Resolver:
         iri, why = self.entities.match(record, local_people, affiliations)
         state = EntityIndex.state_of(record)
         if iri is None:
-            label = record.canonical or (state.label if state else record.name)
+            label = record.canonical or (state.label if state else display_name(record.name, family(record.type)))
             iri = self.entities.mint(record, label, doc_id)
             node = KnownEntity(iri=iri, types=set(), label=label)
             explanations.append(f"{record.key} {record.name!r} ({record.type}): new node <{iri}>")
