@@ -1,0 +1,158 @@
+"""Entity resolution and event coreference on hand-made records (no NLP needed)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+from episode_records import BASE, DocBuilder, build_episode, doc_a, episode
+
+from kg.resolve import Resolver
+from kg.resolve.names import name_keys, normalise
+
+
+@pytest.fixture(scope="module")
+def resolved():
+    _, docs = build_episode()
+    return docs
+
+
+def iri_of(resolved_docs, doc_index: int, key: str) -> str:
+    return resolved_docs[doc_index].iris[key]
+
+
+def all_iris(resolved_docs, key: str) -> set[str]:
+    return {r.iris[key] for r in resolved_docs if key in r.iris}
+
+
+def test_spelling_variants_are_one_entity(resolved):
+    assert all_iris(resolved, "jaa") == {BASE + "group/jaish-al-adl"}  # al-Adl, al-Adli group, ul-Adl, ...
+    assert iri_of(resolved, 0, "sar") == iri_of(resolved, 1, "sar") == BASE + "place/saravan"  # Sarwan
+    sistan = {iri_of(resolved, 0, "sb"), iri_of(resolved, 1, "sb"), iri_of(resolved, 4, "sb")}
+    assert sistan == {BASE + "place/sistan-and-baluchestan"}  # -o-Balochistan, Baluchistan province
+
+
+def test_similar_but_different_places_stay_apart(resolved):
+    assert iri_of(resolved, 0, "bal") != iri_of(resolved, 0, "sb")
+    assert iri_of(resolved, 0, "bal") == iri_of(resolved, 3, "bal") == iri_of(resolved, 4, "bal")
+
+
+def test_demonym_capital_and_official_name_resolve_to_the_state(resolved):
+    iran, pakistan = BASE + "state/iran", BASE + "state/pakistan"
+    assert iri_of(resolved, 1, "teh") == iran  # "Tehran had attacked ..."
+    assert iri_of(resolved, 1, "pk") == pakistan  # "Pakistani jets"
+    assert iri_of(resolved, 4, "ir") == iran  # "Islamic Republic of Iran"
+
+
+def test_surname_after_full_name(resolved):
+    assert iri_of(resolved, 3, "jil") == iri_of(resolved, 1, "jj") == BASE + "person/jalil-abbas-jilani"
+    assert any("surname" in e for e in resolved[3].explanations)
+
+
+def test_canonical_label_is_shared(resolved):
+    labels = {r.labels[r.iris["jaa"]] for r in resolved}
+    assert labels == {"Jaish al-Adl"}
+    assert {r.labels[r.iris["ir"]] for r in resolved} == {"Iran"}
+
+
+def test_strikes_are_one_node_each_across_five_documents(resolved):
+    assert len(all_iris(resolved, "a1")) == 1 and sum("a1" in r.iris for r in resolved) == 5
+    assert len(all_iris(resolved, "a2")) == 1 and sum("a2" in r.iris for r in resolved) == 5
+    assert all_iris(resolved, "a2") == {BASE + "event/2024-01-18-pakistan-airstrike-iran"}
+
+
+def test_undated_mentions_merge_and_explain(resolved):
+    undated = resolved[1]  # no publication date, no event dates
+    assert undated.iris["a2"] == resolved[0].iris["a2"]
+    assert undated.iris["a1"] == resolved[0].iris["a1"]
+    assert any("a2" in e and "score" in e for e in undated.explanations)
+
+
+def test_same_actor_different_territory_stays_apart(resolved):
+    c = resolved[2]
+    assert len({c.iris["a1"], c.iris["a3"], c.iris["a4"]}) == 3
+    assert c.iris["a4"] == BASE + "event/2024-01-16-iran-missile-strike-syria"
+
+
+def test_iris_are_stable_run_after_run():
+    first = [r.iris for r in build_episode()[1]]
+    second = [r.iris for r in build_episode()[1]]
+    assert first == second
+
+
+def _strike(name, sentence, perpetrator, territory, when):
+    b = DocBuilder(name, [sentence], published=None)
+    b.ent("p", "State", perpetrator).ent("t", "State", territory)
+    b.event("e", "Attack", ["Airstrike"], "struck", 0)
+    b.fact("e", "perpetrator", "p", 0).fact("e", "location", "t", 0)
+    if when:
+        b.fact("e", "date", when, 0, key=False)
+    return b.extraction()
+
+
+def test_dates_too_far_apart_do_not_merge():
+    resolver = Resolver(BASE)
+    one = resolver.resolve(_strike("x1.txt", "Israel struck Lebanon on March 1.", "Israel", "Lebanon", date(2024, 3, 1)))
+    two = resolver.resolve(_strike("x2.txt", "Israel struck Lebanon on March 4.", "Israel", "Lebanon", date(2024, 3, 4)))
+    near = resolver.resolve(_strike("x3.txt", "Israel struck Lebanon on March 2.", "Israel", "Lebanon", date(2024, 3, 2)))
+    assert one.iris["e"] != two.iris["e"]
+    assert near.iris["e"] == one.iris["e"]  # one day apart: the same strike, dates disagree
+
+
+def test_undated_mention_fitting_several_events_is_not_guessed():
+    resolver = Resolver(BASE)
+    a = resolver.resolve(_strike("y1.txt", "Russia struck Ukraine on May 1.", "Russia", "Ukraine", date(2024, 5, 1)))
+    b = resolver.resolve(_strike("y2.txt", "Russia struck Ukraine on May 9.", "Russia", "Ukraine", date(2024, 5, 9)))
+    c = resolver.resolve(_strike("y3.txt", "Russia struck Ukraine.", "Russia", "Ukraine", None))
+    assert c.iris["e"] not in {a.iris["e"], b.iris["e"]}
+    assert any("ambiguous" in e for e in c.explanations)
+
+
+def test_different_diplomatic_types_stay_apart():
+    b = DocBuilder("z.txt", ["Pakistan recalled its envoy and expelled Iran's ambassador on January 17."])
+    b.ent("pk", "State", "Pakistan").ent("ir", "State", "Iran")
+    b.event("r", "DiplomaticAction", ["EnvoyRecall"], "recalled", 0)
+    b.event("x", "DiplomaticAction", ["EnvoyExpulsion"], "expelled", 0)
+    for k in ("r", "x"):
+        b.fact(k, "actor", "pk", 0).fact(k, "recipient", "ir", 0).fact(k, "date", date(2024, 1, 17), 0, key=False)
+    resolver = Resolver(BASE, [])
+    resolver.resolve(doc_a())
+    out = resolver.resolve(b.extraction())
+    assert out.iris["r"] == BASE + "event/2024-01-17-pakistan-envoy-recall-iran"  # same as doc A's recall
+    assert out.iris["x"] != out.iris["r"]
+
+
+def test_distinct_people_sharing_a_surname_stay_apart():
+    b = DocBuilder("p.txt", ["Imran Khan met Sadiq Khan."])
+    b.ent("a", "Person", "Imran Khan").ent("b", "Person", "Sadiq Khan")
+    out = Resolver(BASE).resolve(b.extraction())
+    assert out.iris["a"] != out.iris["b"]
+
+
+def test_name_normalisation():
+    assert normalise("The Jaish al-Adl group", "org") == "jaish al adl"
+    assert name_keys("Saravan", "place") & name_keys("Sarwan", "place")
+    assert not name_keys("Balochistan", "place") & name_keys("Sistan and Baluchestan", "place")
+    assert not name_keys("Iran", "state") & name_keys("Iraq", "state")
+
+
+def test_cost_per_document_stays_flat_as_the_index_grows():
+    """Blocking: 3,000 unrelated events in the index do not slow the resolution of one more."""
+    resolver = Resolver(BASE)
+    extraction = episode()[0]
+    Resolver(BASE).resolve(extraction)  # warm the gazetteer caches
+    t0 = time.perf_counter()
+    Resolver(BASE).resolve(extraction)
+    small = time.perf_counter() - t0
+    for i in range(3000):
+        b = DocBuilder(f"bulk{i}.txt", [f"Actor{i} struck Place{i} on day {i}."])
+        b.ent("p", "ArmedGroup", f"Bulkgroup {i}").ent("t", "Place", f"Bulkplace {i}")
+        b.event("e", "Attack", ["Bombing"], "struck", 0)
+        b.fact("e", "perpetrator", "p", 0).fact("e", "location", "t", 0)
+        b.fact("e", "date", date(2020, 1, 1), 0, key=False)
+        resolver.resolve(b.extraction())
+    t0 = time.perf_counter()
+    resolver.resolve(extraction)
+    large = time.perf_counter() - t0
+    assert large < max(0.05, small * 5), (small, large)
