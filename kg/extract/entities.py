@@ -1,0 +1,391 @@
+"""Entity records for one document, built from the typed spans of the ``kg_entities`` component.
+
+:func:`collect_entities` merges mentions into one :class:`~kg.records.EntityRecord` per real-world
+entity ("Jilani" after "Jalil Abbas Jilani"; "Tehran said" and "the Islamic Republic" -> Iran),
+and reads the facts entities carry: ``position`` and ``affiliation`` of officials and bodies,
+``basedIn`` of armed groups, ``locatedIn`` of places (from the gazetteer and from text such as
+"Iran's border city of X" or "X in Iran's Y province").
+
+The :class:`EntityIndex` it returns is what the event extractor uses to fill roles:
+``entity_at(start, end)`` finds the entity of a character range and ``state_of(key)`` the State an
+entity belongs to.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.evidence import sentence_evidence
+from kg.nlp.components import ENTITY_LABELS, span_info
+from kg.nlp.gazetteer import Gazetteer, load_gazetteer, norm
+from kg.records import Document, EntityRecord, Evidence, Fact
+
+_BASED_WORDS = frozenset({"based", "operating", "operates", "operate", "headquartered", "active"})
+_SUBDIVISION_WORDS = frozenset({"province", "region", "state", "governorate", "district", "oblast"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in the text where an entity is named (character offsets into ``Document.text``)."""
+
+    key: str
+    type: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class EntityIndex:
+    """The entities of one document, their mentions and the facts about them.
+
+    Helpers beyond the records: :meth:`entity_at`, :meth:`key_at`, :meth:`state_of`,
+    :meth:`get`, :meth:`add_state` (the State record for an ISO alpha-2 code, created on demand).
+    """
+
+    records: list[EntityRecord] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    gazetteer: Gazetteer | None = None
+    _by_key: dict[str, EntityRecord] = field(default_factory=dict)
+    _state_keys: dict[str, str] = field(default_factory=dict)  # iso2 -> key
+    _iso_of: dict[str, str] = field(default_factory=dict)  # state key -> iso2
+    _starts: list[int] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ lookup
+    def get(self, key: str) -> EntityRecord | None:
+        return self._by_key.get(key)
+
+    def key_at(self, start: int, end: int) -> str | None:
+        """Key of the entity whose mention overlaps the character range [start, end)."""
+        if len(self._starts) != len(self.mentions):
+            self._starts = [m.start for m in self.mentions]
+        i = bisect.bisect_left(self._starts, end)
+        for mention in reversed(self.mentions[max(0, i - 8):i]):
+            if mention.start < end and mention.end > start:
+                return mention.key
+        return None
+
+    def entity_at(self, start: int, end: int) -> EntityRecord | None:
+        key = self.key_at(start, end)
+        return self._by_key.get(key) if key else None
+
+    def state_of(self, key: str) -> str | None:
+        """Key of the State the entity is or belongs to; ``None`` when unknown (and for groups/media).
+
+        States: themselves. Officials, persons, bodies: their ``affiliation`` (followed to a State).
+        Places: the ``locatedIn`` chain. A State record is created when only the gazetteer knows it
+        (a place known to lie in Iran when Iran is never named).
+        """
+        seen = set()
+        while key and key not in seen:
+            seen.add(key)
+            record = self._by_key.get(key)
+            if record is None:
+                return None
+            if record.type == "State":
+                return key
+            nxt = None
+            for fact in self.facts:
+                if fact.subject == key and fact.object_is_key and fact.predicate in ("affiliation", "locatedIn"):
+                    nxt = fact.object
+                    if self._by_key.get(nxt) is not None and self._by_key[nxt].type == "State":
+                        return nxt
+            key = nxt
+        return None
+
+    def iso_of(self, key: str) -> str | None:
+        """ISO alpha-2 code of a State record."""
+        return self._iso_of.get(key)
+
+    # ------------------------------------------------------------------ building
+    def _new_key(self) -> str:
+        return f"e{len(self.records) + 1}"
+
+    def _add(self, record: EntityRecord) -> EntityRecord:
+        self.records.append(record)
+        self._by_key[record.key] = record
+        return record
+
+    def add_state(self, iso2: str, evidence: Evidence) -> str | None:
+        """Key of the State record for ``iso2``, created (with gazetteer ids) if the text never names it."""
+        if iso2 in self._state_keys:
+            return self._state_keys[iso2]
+        gaz = self.gazetteer
+        info = gaz.states.get(iso2) if gaz else None
+        if info is None:
+            return None
+        ids = {"wikidata": info.wikidata, "iso3166": iso2}
+        if info.geonames:
+            ids["geonames"] = info.geonames
+        record = self._add(EntityRecord(self._new_key(), "State", info.name, evidence, {info.name},
+                                        info.name, ids))
+        self._state_keys[iso2] = record.key
+        self._iso_of[record.key] = iso2
+        return record.key
+
+    def add_fact(self, subject: str, predicate: str, obj, evidence: Evidence, object_is_key: bool = True) -> None:
+        for fact in self.facts:
+            if fact.subject == subject and fact.predicate == predicate and fact.object == obj:
+                return
+        self.facts.append(Fact(subject, predicate, obj, evidence, object_is_key))
+
+
+# ---------------------------------------------------------------------- collect
+def collect_entities(document: Document, doc: Doc) -> EntityIndex:
+    """One record per distinct entity of ``doc`` (made by ``kg.nlp.load_pipeline``), with facts."""
+    index = EntityIndex(gazetteer=load_gazetteer())
+    builder = _Builder(document, doc, index)
+    for ent in doc.ents:
+        if ent.label_ in ENTITY_LABELS:
+            builder.add_mention(ent)
+    builder.finish()
+    index.mentions.sort(key=lambda m: (m.start, m.end))
+    return index
+
+
+class _Builder:
+    """Merges mentions into records and derives facts; one per document."""
+
+    def __init__(self, document: Document, doc: Doc, index: EntityIndex):
+        self.document, self.doc, self.index = document, doc, index
+        self.gaz = index.gazetteer
+        self.by_identity: dict[tuple, str] = {}
+        self.person_keys: list[str] = []
+        self.generic_bodies: dict[str, list[str]] = {}  # generic body pattern -> keys
+        self.pending: list[tuple[str, Span, dict]] = []  # records whose facts need all mentions
+        self.last_place_key: str | None = None
+        self.last_subdivision_key: str | None = None
+
+    def evidence(self, span: Span, confidence: float) -> Evidence:
+        return sentence_evidence(self.document, span, confidence)
+
+    # ------------------------------------------------------------------ mentions
+    def add_mention(self, span: Span) -> None:
+        info = span_info(span)
+        label = span.label_
+        key = self._record_for(span, label, info)
+        record = self.index.get(key)
+        record.names.add(span.text)
+        self.index.mentions.append(Mention(key, record.type, span.start_char, span.end_char, span.text))
+        self.pending.append((key, span, info))
+        if record.type == "Place":
+            self.last_place_key = key
+            if info.get("kind") == "subdivision":
+                self.last_subdivision_key = key
+
+    def _record_for(self, span: Span, label: str, info: dict) -> str:
+        index = self.index
+        conf = float(info.get("confidence", 0.7))
+        if label == "State":
+            iso2 = info["state"]
+            key = index.add_state(iso2, self.evidence(span, conf))
+            return key
+        if label in ("Person", "Official"):
+            return self._person(span, label, info, conf)
+        if label == "GovernmentBody" and info.get("generic") and not info.get("state"):
+            keys = self.generic_bodies.get(info["generic"])
+            if keys:
+                return keys[-1]
+        identity = (label, info.get("canonical") or norm(span.text))
+        if label == "Place" and "place_id" in info:
+            identity = ("Place", info["place_id"])
+        key = self.by_identity.get(identity)
+        if key is None and label == "Place" and "place_id" not in info:
+            key = self._similar_place(span.text)
+        if key is not None:
+            return key
+        ids = dict(info.get("ids", {}))
+        record = EntityRecord(index._new_key(), label, info.get("canonical") or _clean_name(span.text),
+                              self.evidence(span, conf), set(), info.get("canonical"), ids,
+                              info.get("lat"), info.get("long"))
+        index._add(record)
+        self.by_identity[identity] = record.key
+        if label == "GovernmentBody" and info.get("generic"):
+            self.generic_bodies.setdefault(info["generic"], []).append(record.key)
+        return record.key
+
+    def _similar_place(self, text: str) -> str | None:
+        from rapidfuzz import fuzz
+
+        from kg.nlp.gazetteer import sound_key
+
+        key = sound_key(text)
+        for record in self.index.records:
+            if record.type == "Place" and any(fuzz.ratio(key, sound_key(n)) >= 88 for n in record.names):
+                return record.key
+        return None
+
+    def _person(self, span: Span, label: str, info: dict, conf: float) -> str:
+        index = self.index
+        name = _clean_name(span.text)
+        tokens = name.split()
+        for key in reversed(self.person_keys):
+            record = index.get(key)
+            known = {t for n in record.names for t in _clean_name(n).split()}
+            if name in record.names or (len(tokens) == 1 and tokens[0] in known) or (
+                    len(tokens) > 1 and tokens[-1] == _clean_name(record.name).split()[-1]):
+                if label == "Official" and record.type == "Person":
+                    record.type = "Official"
+                if len(name) > len(record.name) and len(tokens) > 1:
+                    record.name = name
+                return key
+        record = EntityRecord(index._new_key(), label, name, self.evidence(span, conf), set())
+        index._add(record)
+        self.person_keys.append(record.key)
+        return record.key
+
+    # ------------------------------------------------------------------ facts
+    def finish(self) -> None:
+        for key, span, info in self.pending:
+            record = self.index.get(key)
+            conf = float(info.get("confidence", 0.7))
+            if record.type == "Official" and info.get("position"):
+                self.index.add_fact(key, "position", info["position"], self.evidence(span, conf), False)
+            if record.type in ("Official", "Person") and info.get("affiliation"):
+                target = self._affiliation_target(span, info["affiliation"])
+                if target and target != key:
+                    self.index.add_fact(key, "affiliation", target, self.evidence(span, conf))
+            if record.type == "GovernmentBody" and info.get("state"):
+                target = self.index.add_state(info["state"], self.evidence(span, conf))
+                if target:
+                    self.index.add_fact(key, "affiliation", target, self.evidence(span, conf))
+            if record.type == "Place":
+                self._place_facts(key, span, info, conf)
+            if record.type == "ArmedGroup":
+                self._based_in(key, span)
+
+    def _affiliation_target(self, span: Span, affiliation: str) -> str | None:
+        if affiliation.startswith("@"):  # "the province's deputy governor": the last place named
+            place = self.last_subdivision_before(span) or self.last_place_before(span)
+            return self.index.state_of(place) if place else None
+        return self.index.add_state(affiliation, self.evidence(span, 0.85))
+
+    def last_place_before(self, span: Span) -> str | None:
+        best = None
+        for mention in self.index.mentions:
+            if mention.type == "Place" and mention.end <= span.start_char:
+                best = mention.key
+        return best
+
+    def last_subdivision_before(self, span: Span) -> str | None:
+        best = None
+        for key, other, info in self.pending:
+            if other.end_char <= span.start_char and info.get("kind") == "subdivision":
+                best = key
+        return best
+
+    def _place_facts(self, key: str, span: Span, info: dict, conf: float) -> None:
+        index = self.index
+        evidence = self.evidence(span, min(conf, 0.9))
+        # gazetteer knowledge: the subdivision a city lies in, and the country
+        parent = info.get("parent")
+        if parent and self.gaz:
+            place = self.gaz.places.get(parent)
+            pkey = self._place_record(place, span) if place else None
+            if pkey and pkey != key:
+                index.add_fact(key, "locatedIn", pkey, evidence)
+                return
+        if info.get("state") and not self._has_located(key):
+            skey = index.add_state(info["state"], evidence)
+            if skey and skey != key:
+                index.add_fact(key, "locatedIn", skey, evidence)
+        # text: "Iran's border city of X", "X in Iran's Y province", "QUETTA, Pakistan"
+        container = self._container_in_text(span)
+        if container and container != key and not self._has_located(key, container):
+            index.add_fact(key, "locatedIn", container, self.evidence(span, 0.8))
+
+    def _has_located(self, key: str, obj: str | None = None) -> bool:
+        return any(f.subject == key and f.predicate == "locatedIn" and (obj is None or f.object == obj)
+                   for f in self.index.facts)
+
+    def _place_record(self, place, span: Span) -> str | None:
+        """Key of the record for a gazetteer place (created when the text does not name it)."""
+        from kg.nlp.components import display_name
+
+        identity = ("Place", place.id)
+        key = self.by_identity.get(identity)
+        if key:
+            return key
+        ids = {k: v for k, v in (("geonames", place.geonames), ("iso3166", place.iso3166)) if v}
+        name = display_name(place)
+        record = EntityRecord(self.index._new_key(), "Place", name, self.evidence(span, 0.8), {name}, name, ids,
+                              place.lat, place.long)
+        self.index._add(record)
+        self.by_identity[identity] = record.key
+        skey = self.index.add_state(place.country, self.evidence(span, 0.8))
+        if skey:
+            self.index.add_fact(record.key, "locatedIn", skey, self.evidence(span, 0.8))
+        return record.key
+
+    def _container_in_text(self, span: Span) -> str | None:
+        doc = self.doc
+        # "Iran's border city of X" / "Pakistan's Balochistan province": a State + 's shortly before
+        i = span.start - 1
+        steps = 0
+        while i >= 1 and steps < 5:
+            tok = doc[i]
+            if tok.text in ("'s", "’s"):
+                key = self.index.key_at(doc[i - 1].idx, doc[i - 1].idx + len(doc[i - 1].text))
+                rec = self.index.get(key) if key else None
+                if rec is not None and rec.type in ("State", "Place"):
+                    return key
+                break
+            if tok.is_punct or tok.ent_type_:
+                break
+            i -= 1
+            steps += 1
+        # "X in Iran's Y province" / "X, Pakistan" / "X in Iran"
+        j = span.end
+        if j < len(doc) and doc[j].lower_ in ("in", ",") and j + 1 < len(doc):
+            k = j + 1
+            if doc[k].lower_ == "the":
+                k += 1
+            if k < len(doc):
+                key = self.index.key_at(doc[k].idx, doc[k].idx + len(doc[k].text))
+                rec = self.index.get(key) if key else None
+                if rec is not None and rec.type in ("State", "Place"):
+                    # "in Iran's Sistan and Baluchestan province": the most specific container
+                    if k + 2 < len(doc) and doc[k + 1].text in ("'s", "’s"):
+                        inner = self.index.key_at(doc[k + 2].idx, doc[k + 2].idx + len(doc[k + 2].text))
+                        inner_rec = self.index.get(inner) if inner else None
+                        if inner_rec is not None and inner_rec.type == "Place":
+                            return inner
+                    return key
+        return None
+
+    def _based_in(self, key: str, span: Span) -> None:
+        """'X, a separatist group based in Pakistan's Balochistan province' -> basedIn Balochistan."""
+        sent = span.sent
+        doc = self.doc
+        for tok in doc[span.end:sent.end]:
+            if tok.lower_ in _BASED_WORDS and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("in", "from"):
+                target = None
+                for ent in doc[tok.i + 2:min(sent.end, tok.i + 10)].ents:
+                    if ent.label_ in ("Place", "State"):
+                        target = self.index.key_at(ent.start_char, ent.end_char)
+                        if ent.label_ == "Place":
+                            break
+                    elif ent.label_ in ENTITY_LABELS:
+                        break
+                if target:
+                    self.index.add_fact(key, "basedIn", target, self.evidence(span, 0.8))
+                return
+            if tok.ent_type_ in ("ArmedGroup",) and tok.i > span.end:
+                return
+        # "Pakistan-based X"
+        if span.start >= 3 and doc[span.start - 1].lower_ == "based" and doc[span.start - 2].text == "-":
+            target = self.index.key_at(doc[span.start - 3].idx, doc[span.start - 3].idx + 1)
+            if target:
+                self.index.add_fact(key, "basedIn", target, self.evidence(span, 0.8))
+
+
+def _clean_name(text: str) -> str:
+    text = " ".join(text.split())
+    for prefix in ("the ", "The "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text.replace(" - ", "-")

