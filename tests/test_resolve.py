@@ -93,9 +93,9 @@ def _strike(name, sentence, perpetrator, territory, when):
 
 def test_dates_too_far_apart_do_not_merge():
     resolver = Resolver(BASE)
-    one = resolver.resolve(_strike("x1.txt", "Israel struck Lebanon on March 1.", "Israel", "Lebanon", date(2024, 3, 1)))
-    two = resolver.resolve(_strike("x2.txt", "Israel struck Lebanon on March 4.", "Israel", "Lebanon", date(2024, 3, 4)))
-    near = resolver.resolve(_strike("x3.txt", "Israel struck Lebanon on March 2.", "Israel", "Lebanon", date(2024, 3, 2)))
+    one = resolver.resolve(_strike("x1.txt", "Israel struck Lebanon.", "Israel", "Lebanon", date(2024, 3, 1)))
+    two = resolver.resolve(_strike("x2.txt", "Israel struck Lebanon.", "Israel", "Lebanon", date(2024, 3, 4)))
+    near = resolver.resolve(_strike("x3.txt", "Israel struck Lebanon.", "Israel", "Lebanon", date(2024, 3, 2)))
     assert one.iris["e"] != two.iris["e"]
     assert near.iris["e"] == one.iris["e"]  # one day apart: the same strike, dates disagree
 

@@ -1,0 +1,70 @@
+"""The store: set-union default graph, idempotent adds, incremental merges, removal of a source."""
+
+from __future__ import annotations
+
+from episode_records import BASE, build_episode, episode
+
+from kg.rdf import graph_iri
+from kg.store import KGStore
+
+PROV_NOISE = ("/activity/",)
+
+
+def content(store: KGStore) -> set[tuple[str, str, str]]:
+    """The merged graph without run-specific triples (activity IRIs and times differ per run)."""
+    out = set()
+    for q in store.ox.quads_for_pattern(None, None, None, None):
+        if q.graph_name.__class__.__name__ != "DefaultGraph":
+            continue
+        terms = (str(q.subject), str(q.predicate), str(q.object))
+        if not any(noise in t for t in terms for noise in PROV_NOISE):
+            out.add(terms)
+    return out
+
+
+def test_count_counts_each_triple_once():
+    store, _ = build_episode()
+    union = {(q.subject, q.predicate, q.object) for q in store.ox.quads_for_pattern(None, None, None, None)
+             if q.graph_name.__class__.__name__ != "DefaultGraph"}
+    assert len(store) == len(union)
+    iran_label = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{BASE}state/iran> rdfs:label ?l }}")))
+    assert int(iran_label["n"].value) == 1  # stated by five graphs, counted once
+
+
+def test_adding_the_same_document_again_changes_nothing():
+    store, resolved = build_episode()
+    before = len(store)
+    again, _ = build_episode([episode()[0]], store=store)
+    assert again is store and len(store) == before
+    assert len(store.graphs()) == 5
+
+
+def test_incremental_build_merges_into_existing_nodes():
+    whole, _ = build_episode()
+    store, first = build_episode(episode()[:3])
+    store, second = build_episode(episode()[3:], store=store)  # a new Resolver reads the store back
+    assert second[0].iris["a2"] == first[0].iris["a2"]
+    assert second[1].iris["jaa"] == BASE + "group/jaish-al-adl"
+    assert content(store) == content(whole)
+
+
+def test_removing_a_source_removes_what_only_it_supported():
+    store, resolved = build_episode()
+    doc_c = resolved[2].extraction.document
+    removed = store.remove_graph(graph_iri(doc_c.id, BASE))
+    assert removed > 0 and len(store.graphs()) == 4
+    assert not store.query(f"ASK {{ <{BASE}event/2024-01-16-iran-missile-strike-syria> ?p ?o }}")
+    assert not store.query(f"ASK {{ <{BASE}group/islamic-state> ?p ?o }}")
+    assert store.query(f"ASK {{ <{BASE}event/2024-01-16-iran-drone-strike-pakistan> a ckg:Attack }}")
+    others, _ = build_episode([e for i, e in enumerate(episode()) if i != 2])
+    assert content(store) == content(others)
+    assert store.remove_graph(graph_iri(doc_c.id, BASE)) == 0
+
+
+def test_persistent_store_reopens_with_the_same_graph(tmp_path):
+    store, _ = build_episode(store=KGStore(tmp_path / "kg"))
+    store.flush()
+    count = len(store)
+    del store
+    reopened = KGStore(tmp_path / "kg", read_only=True)
+    assert len(reopened) == count and len(reopened.graphs()) == 5
