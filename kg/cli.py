@@ -243,6 +243,8 @@ def serve(
     timeout: Annotated[float, typer.Option("--timeout", help="Query time limit in seconds.")] = 30.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Result-size limit (rows or triples).")] = 100_000,
     threads: Annotated[int, typer.Option("--threads", help="Worker threads for concurrent queries.")] = 8,
+    workers: Annotated[int, typer.Option("--workers", help="Query worker processes (a query over the time "
+                                         "limit is stopped by ending its process).")] = 4,
 ) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, query page at /, entity pages at /id/…
 
@@ -254,7 +256,8 @@ def serve(
     from kg.server import ServerConfig, create_app, run
 
     kg_store = open_store(store, data, read_only=update_token is None and not data)
-    config = ServerConfig(base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows)
+    config = ServerConfig(base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows,
+                          workers=workers)
     run(create_app(kg_store, config), host=host, port=port, threads=threads)
 
 

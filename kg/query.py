@@ -8,6 +8,7 @@ the server needs, so ``kg.server`` never imports an RDF library itself.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -177,3 +178,169 @@ def file_labels(path) -> dict[str, str]:
         if key not in labels or rank < labels[key][0]:
             labels[key] = (rank, quad.object.value)
     return {k: v for k, (_, v) in labels.items()}
+
+
+# -- bounded evaluation for the endpoint ------------------------------------------------------------
+class ResultTooLarge(QueryError):
+    """The result holds more rows or triples than the configured limit."""
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != PREFIXES["xsd"] + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                        "predicate": _json_term(term.predicate),
+                                        "object": _json_term(term.object)}}
+
+
+def _dataset(store: KGStore, default_graphs, named_graphs) -> tuple[KGStore, dict]:
+    """The store and keyword arguments that realise a protocol / FROM dataset.
+
+    Oxigraph merges several default graphs keeping one copy of a triple per graph; SPARQL's RDF
+    merge is a set. So for more than one default graph the graphs are copied into a scratch store
+    whose default graph is their set union (per-source graphs are small; the copy is bounded by
+    the query time limit like everything else a query does).
+    """
+    if default_graphs is None and named_graphs is None:
+        return store, {}
+    default_graphs, named_graphs = list(default_graphs or []), list(named_graphs or [])
+    named = [ox.NamedNode(g) for g in named_graphs]
+    if len(default_graphs) <= 1:
+        return store, {"default_graph": [ox.NamedNode(g) for g in default_graphs], "named_graphs": named}
+    scratch = KGStore()
+    quads = []
+    for g in default_graphs:
+        quads += [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                  for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    for g in named:
+        quads += list(store.ox.quads_for_pattern(None, None, None, g))
+    scratch.ox.extend(quads)
+    return scratch, {"default_graph": ox.DefaultGraph(), "named_graphs": named}
+
+
+def evaluate(
+    store: KGStore,
+    text: str,
+    fmt: str,
+    *,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    substitutions: dict[str, str] | None = None,
+    max_rows: int | None = None,
+) -> bytes:
+    """Run a query and serialise its result in ``fmt``, refusing results over ``max_rows``.
+
+    ``fmt`` is a RESULT_FORMATS key for SELECT/ASK and a GRAPH_FORMATS key for CONSTRUCT/DESCRIBE.
+    The rows are counted while they are read, so an oversized result stops early.
+    """
+    target, kwargs = _dataset(store, default_graphs, named_graphs)
+    if substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): substitution_term(v) for k, v in substitutions.items()}
+    result = run_query(target, text, **kwargs)
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return result.serialize(format=RESULT_FORMATS[fmt])
+        if isinstance(result, ox.QueryTriples):
+            triples = []
+            for triple in result:
+                if max_rows is not None and len(triples) >= max_rows:
+                    raise ResultTooLarge(f"the result has more than {max_rows:,} triples, the limit of this "
+                                         "endpoint: narrow the query or add LIMIT")
+                triples.append(triple)
+            return serialize_triples(triples, fmt)
+        variables = [v.value for v in result.variables]
+        bindings = []
+        for row in result:
+            if max_rows is not None and len(bindings) >= max_rows:
+                raise ResultTooLarge(f"the result has more than {max_rows:,} rows, the limit of this "
+                                     "endpoint: narrow the query or add LIMIT")
+            bindings.append({v: _json_term(row[v]) for v in variables if row[v] is not None})
+        doc = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+        if fmt == "json":
+            return doc.encode("utf-8")
+        return ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON).serialize(
+            format=RESULT_FORMATS[fmt])
+    except (OSError, ValueError, RuntimeError) as exc:  # evaluation errors surface while iterating
+        raise QueryError(f"query failed: {exc}") from None
+
+
+def dump_dataset(store: KGStore, path) -> None:
+    """Every quad of the store, default graph included, as N-Quads (a snapshot for worker processes)."""
+    with open(path, "wb") as out:
+        ox.serialize(store.ox.quads_for_pattern(None, None, None, None), out, ox.RdfFormat.N_QUADS)
+
+
+def load_snapshot(path) -> KGStore:
+    """A store holding exactly the quads of an N-Quads snapshot (the default graph as written)."""
+    store = KGStore()
+    store.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def backup_store(store: KGStore, directory) -> None:
+    """A consistent on-disk checkpoint of a persistent store (hard links, cheap)."""
+    store.ox.backup(str(directory))
+
+
+def open_read_only(path) -> KGStore:
+    return KGStore(path, read_only=True)
+
+
+# -- SPARQL Update (INSERT DATA / DELETE DATA) keeping the union consistent -------------------------
+def data_quads(operation: str, prefixes: dict[str, str] | None = None) -> list:
+    """The quads written in an ``INSERT DATA`` / ``DELETE DATA`` block, read by Oxigraph's own parser
+    (the block is run as ``INSERT DATA`` against an empty scratch store)."""
+    head, _, rest = operation.strip().partition(" ")
+    if head.upper() not in ("INSERT", "DELETE"):
+        raise QueryError(f"not a data block: {operation[:40]!r}")
+    scratch = ox.Store()
+    prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in {**PREFIXES, **(prefixes or {})}.items())
+    try:
+        scratch.update(prologue + "INSERT " + rest)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed update: {exc}") from None
+    return list(scratch.quads_for_pattern(None, None, None, None))
+
+
+def is_default_graph_quad(quad) -> bool:
+    return isinstance(quad.graph_name, ox.DefaultGraph)
+
+
+def quad_graph(quad) -> str:
+    return quad.graph_name.value
+
+
+def insert_quads(store: KGStore, quads: list) -> None:
+    """Add quads to their named graphs and their triples to the union, in one transaction."""
+    union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+    with store._write_lock:
+        store.ox.extend(list(quads) + union)
+
+
+def delete_quads(store: KGStore, quads: list) -> int:
+    """Remove quads from their graphs, and from the union every triple no other graph still states.
+    Returns the number of triples that left the merged graph."""
+    doomed = {(q.subject, q.predicate, q.object, q.graph_name) for q in quads}
+    with store._write_lock:
+        present = [q for q in quads if q in store.ox]
+        orphans = []
+        for q in present:
+            others = [o for o in store.ox.quads_for_pattern(q.subject, q.predicate, q.object, None)
+                      if not isinstance(o.graph_name, ox.DefaultGraph)
+                      and (o.subject, o.predicate, o.object, o.graph_name) not in doomed]
+            if not others:
+                orphans.append(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
+        body = " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in present)
+        body += " " + " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in set(orphans))
+        if body.strip():
+            store.ox.update(f"DELETE DATA {{ {body} }}")
+        return len(set(orphans))

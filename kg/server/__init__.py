@@ -1,17 +1,30 @@
 """The Flask application: SPARQL endpoint, Linked Data pages and the browser UI over one store.
 
 Built by an application factory so tests, ``server.py`` and ``kg serve`` each make their own app
-around a store they opened once; each area of the site is a blueprint of its own.
+around a store they opened once; each area of the site is a blueprint of its own:
+
+* ``sparql``: ``/sparql`` (SPARQL 1.1 Protocol, Service Description, Update with a token);
+* ``linked_data``: ``/id/...`` entity descriptions, ``/ontology``, ``/.well-known/void``;
+* ``canned``: ``/queries`` and ``/queries/<name>``;
+* ``ui``: ``/`` and ``/dashboard`` (when present).
+
+Cross-cutting concerns live here: CORS on the read endpoints, one log line per request, and the
+:class:`ServerState` (store, config, query engine, cached counts) every blueprint reads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
 
-from flask import Flask
+from flask import Flask, Response, g, request
 
 from kg.config import DEFAULT_BASE
 from kg.store import KGStore
+
+log = logging.getLogger("kg.server")
 
 
 @dataclass(frozen=True)
@@ -21,23 +34,114 @@ class ServerConfig:
     timeout: float = 30.0  # seconds a query may run
     max_rows: int = 100_000  # rows (SELECT) or triples (CONSTRUCT) a response may hold
     max_body_bytes: int = 1_000_000
+    workers: int = 2  # query worker processes; 0 evaluates in the request thread (no hard time limit)
+    read_only: bool | None = None  # the store is never written by anyone (None: no update token)
+
+
+@dataclass
+class ServerState:
+    """What the blueprints share; ``generation`` counts completed updates (for caches and workers)."""
+
+    store: KGStore
+    config: ServerConfig
+    engine: object
+    generation: int = 0
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    stats: object = None
+
+    def changed(self) -> None:
+        """Called after a write: new counts, and query workers on a fresh snapshot."""
+        self.generation += 1
+        self.engine.refresh()
+
+
+CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/")
 
 
 def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
+    from kg.server.canned import bp as canned_bp
+    from kg.server.description import StatsCache
+    from kg.server.engine import InlineEngine, QueryPool
+    from kg.server.linked_data import bp as linked_data_bp
     from kg.server.sparql import bp as sparql_bp
+
+    config = config or ServerConfig()
+    read_only = config.read_only if config.read_only is not None else config.update_token is None
+    engine = QueryPool(store, config.workers, read_only=read_only) if config.workers > 0 else InlineEngine(store)
 
     app = Flask(__name__)
     app.config["KG_STORE"] = store
-    app.config["KG"] = config or ServerConfig()
-    app.config["MAX_CONTENT_LENGTH"] = app.config["KG"].max_body_bytes
+    app.config["KG"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.extensions["kg"] = ServerState(store=store, config=config, engine=engine, stats=StatsCache())
     app.register_blueprint(sparql_bp)
-    app.register_blueprint(__import__("kg.server.ui", fromlist=["bp"]).bp)  # /, /dashboard (ui engineer)
+    app.register_blueprint(linked_data_bp)
+    app.register_blueprint(canned_bp)
+    try:
+        app.register_blueprint(__import__("kg.server.ui", fromlist=["bp"]).bp)  # /, /dashboard (ui engineer)
+    except ImportError:
+        app.add_url_rule("/", "fallback_index", _fallback_index)
+    _install_hooks(app)
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's query workers (tests and embedding; ``kg serve`` exits with its process)."""
+    app.extensions["kg"].engine.close()
+
+
+def _fallback_index() -> str:
+    return ("<!doctype html><meta charset=utf-8><title>conflict-kg</title><h1>conflict-kg</h1>"
+            "<form action=sparql method=post><textarea name=query rows=12 cols=80>"
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 10</textarea><br><button>Run</button></form>"
+            "<p><a href=queries>Canned queries</a> · <a href=.well-known/void>VoID</a> · "
+            "<a href=ontology>Ontology</a></p>")
+
+
+def _install_hooks(app: Flask) -> None:
+    @app.before_request
+    def _start() -> Response | None:
+        g.started = time.perf_counter()
+        if request.method == "OPTIONS" and request.path.startswith(CORS_PATHS):
+            return Response(status=204)  # CORS preflight
+        return None
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        if request.path.startswith(CORS_PATHS):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
+            response.headers["Access-Control-Expose-Headers"] = "Content-Type, X-Query-Time"
+            response.headers["Access-Control-Max-Age"] = "86400"
+        started = g.get("started")
+        ms = (time.perf_counter() - started) * 1000 if started else 0.0
+        # one line per request; never the query string of an update or any header (tokens stay out)
+        log.info("%s %s %d %.1f ms", request.method, request.path, response.status_code, ms)
+        return response
+
+    @app.errorhandler(413)
+    def _too_large(_exc) -> Response:
+        limit = app.config["KG"].max_body_bytes
+        return Response(f"the request body is over the limit of {limit:,} bytes\n", status=413,
+                        mimetype="text/plain")
+
+    @app.errorhandler(405)
+    def _method(exc) -> Response:
+        response = Response(f"method {request.method} is not allowed here\n", status=405, mimetype="text/plain")
+        valid = getattr(exc, "valid_methods", None)
+        if valid:
+            response.headers["Allow"] = ", ".join(valid)
+        return response
 
 
 def run(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     """Serve on waitress (a production WSGI server), not Flask's development server."""
     import waitress
 
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)
+    app.extensions["kg"].engine.wait_ready(120)
     print(f"serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="conflict-kg")

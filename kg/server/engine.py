@@ -1,0 +1,350 @@
+"""Evaluating users' SPARQL in worker processes, so a query over its time limit can really be stopped.
+
+pyoxigraph cannot cancel a query from Python, and a query such as a cross-product ``COUNT`` runs
+for minutes without yielding a row, so checking a deadline between rows is not enough. Each query
+therefore runs in a worker process holding its own read-only view of the dataset; the request
+thread waits for the answer up to the limit and, past it, kills the worker (the query dies with
+it) and starts a replacement in the background, while other workers keep answering.
+
+A worker's view of the dataset is a *snapshot*: a persistent store opened read-only when the server
+never writes, a checkpoint (``Store.backup``) of a writable persistent store, or an N-Quads dump of
+an in-memory store. After a SPARQL Update the server takes a new snapshot and workers made from an
+older one are replaced before they answer again, so every answer reflects every completed update.
+
+``workers=0`` evaluates in the request thread instead (no hard time limit): for embedding and tests.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import pickle
+import queue
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.config import REPO_ROOT
+from kg.query import (
+    QueryError,
+    ResultTooLarge,
+    backup_store,
+    dump_dataset,
+    evaluate,
+    load_snapshot,
+    open_read_only,
+)
+from kg.store import KGStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to evaluate, with everything the worker needs (it is pickled to the worker)."""
+
+    text: str
+    fmt: str  # serialisation key: json/xml/csv/tsv or turtle/ntriples/...
+    default_graphs: tuple[str, ...] | None = None  # None: the store's default graph (the union)
+    named_graphs: tuple[str, ...] | None = None
+    substitutions: dict[str, str] = field(default_factory=dict)
+    max_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer: ``status`` 200 with ``body``, or an error status with a message in ``body``."""
+
+    status: int
+    body: bytes
+    seconds: float = 0.0
+
+
+def run_job(store: KGStore, job: QueryJob) -> Outcome:
+    started = time.perf_counter()
+    try:
+        body = evaluate(store, job.text, job.fmt, default_graphs=job.default_graphs,
+                        named_graphs=job.named_graphs, substitutions=job.substitutions or None,
+                        max_rows=job.max_rows)
+        status = 200
+    except ResultTooLarge as exc:
+        body, status = f"{exc}\n".encode(), 400
+    except QueryError as exc:
+        body, status = f"{exc}\n".encode(), 400
+    except Exception as exc:  # an engine failure must become an answer, not kill the worker
+        body, status = f"query failed: {exc}\n".encode(), 500
+    return Outcome(status, body, time.perf_counter() - started)
+
+
+# -- worker processes ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str  # "store" (open read-only) or "nquads" (load into memory)
+    path: str
+    generation: int
+
+
+def _open_snapshot(snapshot: Snapshot) -> KGStore:
+    if snapshot.kind == "store":
+        return open_read_only(snapshot.path)
+    return load_snapshot(snapshot.path)
+
+
+def _send(fd: int, message) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(struct.pack("!Q", len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("the worker closed its pipe")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _recv(fd: int):
+    (size,) = struct.unpack("!Q", _read_exactly(fd, 8))
+    return pickle.loads(_read_exactly(fd, size))
+
+
+def worker_main(kind: str, path: str) -> None:
+    """The worker process: open the snapshot, then answer jobs read from stdin on stdout."""
+    stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
+    sys.stdout = sys.stderr  # nothing else may write into the answer pipe
+    try:
+        store = _open_snapshot(Snapshot(kind, path, 0))
+    except Exception as exc:
+        _send(stdout, ("failed", str(exc)))
+        return
+    _send(stdout, ("ready", None))
+    while True:
+        try:
+            job = _recv(stdin)
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        _send(stdout, run_job(store, job))
+
+
+class _Worker:
+    """A child process (``python -m kg.server.worker``) talking length-prefixed pickles over pipes.
+
+    A plain subprocess rather than ``multiprocessing``: spawn would re-import the caller's main
+    module (breaking scripts without a ``__main__`` guard) and fork is unsafe in a threaded server.
+    """
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env, close_fds=True,
+        )
+        self._in = self.process.stdin.fileno()
+        self._out = self.process.stdout.fileno()
+
+    def poll(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self._out], [], [], max(0.0, timeout))
+        return bool(ready)
+
+    def send(self, message) -> None:
+        _send(self._in, message)
+
+    def recv(self):
+        return _recv(self._out)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def wait_ready(self, timeout: float) -> bool:
+        try:
+            if not self.poll(timeout):
+                return False
+            status, message = self.recv()
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            log.error("query worker did not start: %s", exc)
+            return False
+        if status != "ready":
+            log.error("query worker could not open the dataset: %s", message)
+            return False
+        return True
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            log.error("query worker %d did not exit after SIGKILL", self.process.pid)
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes; each query borrows one, and a late one is killed."""
+
+    def __init__(self, store: KGStore, size: int, read_only: bool, start_timeout: float = 120.0):
+        self.store = store
+        self.size = max(1, size)
+        self.read_only = read_only
+        self.start_timeout = start_timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._tmp = Path(tempfile.mkdtemp(prefix="kg-snapshot-"))
+        self._generation = 0
+        self._closed = False
+        self._workers: set[_Worker] = set()
+        self._snapshot = self._take_snapshot()
+        for _ in range(self.size):
+            self._spawn_async()
+        atexit.register(self.close)
+
+    # snapshots
+    def _take_snapshot(self) -> Snapshot:
+        self._generation += 1
+        if self.store.path is not None and self.read_only:
+            return Snapshot("store", str(self.store.path), self._generation)
+        target = self._tmp / f"g{self._generation}"
+        if self.store.path is not None:
+            backup_store(self.store, target)
+            return Snapshot("store", str(target), self._generation)
+        dump_dataset(self.store, target.with_suffix(".nq"))
+        return Snapshot("nquads", str(target.with_suffix(".nq")), self._generation)
+
+    def refresh(self) -> None:
+        """After a write: new snapshot; workers built on an older one are replaced as they come back."""
+        with self._lock:
+            old = self._snapshot
+            self._snapshot = self._take_snapshot()
+        drained = []
+        while True:
+            try:
+                drained.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in drained:
+            self._retire(worker)
+        self._discard_snapshot(old)
+
+    def _discard_snapshot(self, snapshot: Snapshot) -> None:
+        path = Path(snapshot.path)
+        if path.parent != self._tmp:
+            return
+
+        def later():  # workers still loading it may need it for a moment
+            time.sleep(self.start_timeout)
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+        threading.Thread(target=later, daemon=True).start()
+
+    # workers
+    def _spawn_async(self) -> None:
+        threading.Thread(target=self._spawn, daemon=True, name="kg-worker-spawner").start()
+
+    def _spawn(self) -> None:
+        if self._closed:
+            return
+        worker = _Worker(self._snapshot)
+        with self._lock:
+            self._workers.add(worker)
+        if worker.wait_ready(self.start_timeout) and not self._closed:
+            self._give_back(worker)
+        else:
+            self._forget(worker)
+
+    def _forget(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Stop a worker and start its replacement."""
+        self._forget(worker)
+        self._spawn_async()
+
+    def _give_back(self, worker: _Worker) -> None:
+        if worker.snapshot.generation != self._snapshot.generation:
+            self._retire(worker)
+        else:
+            self._idle.put(worker)
+
+    def run(self, job: QueryJob, timeout: float) -> Outcome:
+        """Evaluate ``job`` in a worker, stopping it after ``timeout`` seconds of evaluation."""
+        waited = time.perf_counter()
+        while True:
+            remaining = timeout - (time.perf_counter() - waited)
+            try:
+                worker = self._idle.get(timeout=max(0.01, remaining))
+            except queue.Empty:
+                return Outcome(503, b"the server is busy: every query worker is taken; try again shortly\n")
+            if worker.snapshot.generation == self._snapshot.generation and worker.alive():
+                break
+            self._retire(worker)
+        started = time.perf_counter()
+        try:
+            worker.send(job)
+            if worker.poll(timeout):
+                outcome = worker.recv()
+                self._give_back(worker)
+                return outcome
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            log.error("query worker died: %s", exc)
+            self._retire(worker)
+            return Outcome(500, b"the query worker stopped unexpectedly\n", time.perf_counter() - started)
+        self._retire(worker)  # over the limit: killing the process is what stops the query
+        return Outcome(503, f"query stopped: it ran over the time limit of {timeout:g} s; narrow it or add "
+                            "LIMIT\n".encode(), time.perf_counter() - started)
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """Block until at least one worker is idle (for tests and for a warm start)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self._idle.qsize() > 0:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.kill()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+class InlineEngine:
+    """Evaluates in the calling thread (``workers=0``); no hard time limit, only the row limit."""
+
+    def __init__(self, store: KGStore):
+        self.store = store
+
+    def run(self, job: QueryJob, timeout: float) -> Outcome:
+        return run_job(self.store, job)
+
+    def refresh(self) -> None:
+        pass
+
+    def wait_ready(self, timeout: float = 0.0) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass

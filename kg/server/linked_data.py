@@ -1,0 +1,156 @@
+"""Linked Data: every IRI minted under the base dereferences at ``/id/...``; plus /ontology and VoID.
+
+``/id/<rest>`` stands for ``<base><rest>``. When the server is deployed at the base IRI the two are
+the same URL; otherwise (``--base`` differs from where the server runs) the request path is mapped
+to the base IRI on the way in, and IRIs under the base are linked as ``/id/...`` on this server in
+HTML on the way out, while RDF answers keep the canonical IRIs (the data never changes with the host).
+
+Browsers get HTML (the UI's template when it is installed, else a minimal escaped page); Linked
+Data clients get Turtle, JSON-LD, N-Triples, RDF/XML, N-Quads or TriG by ``Accept`` or ``format=``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from flask import Blueprint, Response, current_app, request
+
+from kg.query import QueryError, serialize_triples
+from kg.server import negotiation
+from kg.server.describe import EntityView, concise_description, describe
+
+bp = Blueprint("linked_data", __name__)
+
+
+def _text(message: str, status: int) -> Response:
+    return Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
+
+
+def _wants_html(format_param: str | None) -> bool:
+    if format_param:
+        return format_param.strip().lower() in negotiation.HTML.names + (negotiation.HTML.media_type,)
+    return negotiation.prefers_html(request.headers.get("Accept"))
+
+
+@bp.route("/id/<path:rest>", methods=["GET", "HEAD"])
+def entity(rest: str) -> Response:
+    state = current_app.extensions["kg"]
+    base = state.config.base
+    iri = base + rest
+    format_param = request.args.get("format")
+    try:
+        if _wants_html(format_param):
+            view = describe(state.store, iri, base)
+            if not view.found:
+                return _not_found_html(iri)
+            response = Response(render_view(view), mimetype="text/html")
+        else:
+            fmt = negotiation.choose(negotiation.GRAPH_FORMATS, request.headers.get("Accept"), format_param)
+            triples = concise_description(state.store, iri, limit=state.config.max_rows)
+            if not triples:
+                return _text(f"the graph says nothing about <{iri}>", 404)
+            response = Response(serialize_triples(triples, fmt.key), content_type=negotiation.content_type(fmt))
+    except negotiation.NotAcceptable as exc:
+        return _text(f"{exc}, text/html", 406)
+    except QueryError as exc:
+        return _text(str(exc), 400)
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = f'<{iri}>; rel="canonical"'
+    return response
+
+
+def render_view(view: EntityView) -> str:
+    """The UI engineer's page when ``kg.server.ui.render_entity`` exists, else a minimal one."""
+    try:
+        from kg.server.ui import render_entity
+    except ImportError:
+        return minimal_page(view)
+    return render_entity(view)
+
+
+def _not_found_html(iri: str) -> Response:
+    body = (f"<!doctype html><meta charset=utf-8><title>Not found</title><h1>Not found</h1>"
+            f"<p>The graph says nothing about <code>{escape(iri)}</code>.</p><p><a href='/'>Query page</a></p>")
+    return Response(body, status=404, mimetype="text/html")
+
+
+def minimal_page(view: EntityView) -> str:
+    """A plain, fully escaped HTML page of an entity (used until the UI's template exists)."""
+    e = escape
+
+    def link(lnk) -> str:
+        return f"<a href='{e(lnk.href)}'>{e(lnk.label)}</a>"
+
+    parts = [f"<!doctype html><meta charset=utf-8><title>{e(view.label)}</title>",
+             f"<h1>{e(view.label)}</h1><p><code>{e(view.iri)}</code></p>"]
+    if view.types:
+        parts.append("<p>Types: " + ", ".join(link(t) for t in view.types) + "</p>")
+    if view.alt_labels:
+        parts.append("<p>Also known as: " + ", ".join(e(a) for a in view.alt_labels) + "</p>")
+    if view.same_as:
+        parts.append("<p>Same as: " + ", ".join(f"<a href='{e(s.iri)}'>{e(s.label)}</a>" for s in view.same_as)
+                     + "</p>")
+    if view.lat is not None and view.long is not None:
+        parts.append(f"<p>Coordinates: {view.lat}, {view.long}</p>")
+    parts.append("<h2>Facts</h2><dl>")
+    for group in view.facts:
+        parts.append(f"<dt>{link(group.property)}</dt>")
+        for fact in group.values:
+            value = link(fact.value.link) if fact.value.link else e(fact.value.text)
+            sources = ", ".join(link(s.document) for s in fact.sources)
+            parts.append(f"<dd>{value}" + (f" <small>({sources})</small>" if sources else ""))
+            for ev in fact.evidence:
+                conf = f" [{ev.confidence:.2f}]" if ev.confidence is not None else ""
+                parts.append(f"<blockquote>{e(ev.sentence or '')}{conf}</blockquote>")
+            parts.append("</dd>")
+    parts.append("</dl>")
+    if view.incoming:
+        parts.append("<h2>Referenced by</h2><ul>")
+        parts += [f"<li>{link(i.subject)} {link(i.property)}</li>" for i in view.incoming]
+        parts.append("</ul>")
+    if view.related_events:
+        parts.append("<h2>Related events</h2><ul>")
+        parts += [f"<li>{e(r.relation)}: {link(r.event)} {e(r.date or '')}</li>" for r in view.related_events]
+        parts.append("</ul>")
+    if view.sources:
+        parts.append("<h2>Sources</h2><ul>")
+        parts += [f"<li>{link(s.document)} {e(s.publisher or '')} {e(s.issued or '')}</li>" for s in view.sources]
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+ONTOLOGY_FILES = {"turtle": "conflict-kg.ttl", "rdfxml": "conflict-kg.owl", "html": "conflict-kg.html"}
+
+
+@bp.route("/ontology", methods=["GET", "HEAD"])
+def ontology() -> Response:
+    from kg.config import ONTOLOGY_DIR
+
+    offers = [negotiation.GRAPH_FORMATS[0], negotiation.GRAPH_FORMATS[3], negotiation.HTML]
+    format_param = request.args.get("format")
+    try:
+        fmt = negotiation.HTML if _wants_html(format_param) else negotiation.choose(
+            offers, request.headers.get("Accept"), format_param)
+    except negotiation.NotAcceptable as exc:
+        return _text(str(exc), 406)
+    path = ONTOLOGY_DIR / ONTOLOGY_FILES[fmt.key]
+    if not path.is_file():
+        return _text(f"the ontology has not been generated ({path.name} is missing)", 404)
+    response = Response(path.read_bytes(), content_type=negotiation.content_type(fmt))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/.well-known/void", methods=["GET", "HEAD"])
+def void() -> Response:
+    from kg.server.description import void_description
+
+    try:
+        fmt = negotiation.choose(negotiation.GRAPH_FORMATS, request.headers.get("Accept"),
+                                 request.args.get("format"))
+    except negotiation.NotAcceptable:
+        fmt = negotiation.GRAPH_FORMATS[0]  # browsers asking for HTML get Turtle, readable as text
+    body = void_description(current_app.extensions["kg"], request.host_url, fmt.key)
+    response = Response(body, content_type=negotiation.content_type(fmt))
+    response.headers["Vary"] = "Accept"
+    return response

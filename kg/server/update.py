@@ -1,0 +1,96 @@
+"""SPARQL Update, only when the server was started with an update token.
+
+The default graph is the set union of the source graphs, so a write must keep both in step. Rather
+than evaluate arbitrary updates (``DELETE WHERE`` over the union could not say which source to
+change), the endpoint accepts the operations that name their graph:
+
+* ``INSERT DATA { GRAPH <g> { ... } }``: the triples go to ``<g>`` and to the union;
+* ``DELETE DATA { GRAPH <g> { ... } }``: they leave ``<g>``, and the union when no other graph
+  still states them;
+* ``DROP GRAPH <g>`` / ``CLEAR GRAPH <g>``: the source graph goes, with every union triple only it
+  supported (what ``kg remove`` does).
+
+Operations run in order, each atomically. The token is compared in constant time and never logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Response, current_app, request
+
+from kg.query import QueryError, data_quads, delete_quads, insert_quads, is_default_graph_quad
+from kg.server.safety import UnsafeRequest, inspect, tokens
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = "INSERT DATA, DELETE DATA (triples inside GRAPH <g> { }), DROP GRAPH <g>, CLEAR GRAPH <g>"
+
+
+def _text(message: str, status: int, **headers) -> Response:
+    from kg.server.sparql import text_response
+
+    return text_response(message, status, **headers)
+
+
+def authorized(token: str) -> bool:
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+def handle_update(text: str, params: dict[str, list[str]]) -> Response:
+    state = current_app.extensions["kg"]
+    token = state.config.update_token
+    if not token:
+        return _text("this endpoint is read-only (start the server with --update-token to allow SPARQL Update)",
+                     403)
+    if not authorized(token):
+        return _text("SPARQL Update needs 'Authorization: Bearer <token>'", 401,
+                     **{"WWW-Authenticate": 'Bearer realm="conflict-kg"'})
+    if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
+        return _text("using-graph-uri / using-named-graph-uri are not supported: supported operations are "
+                     + SUPPORTED, 400)
+    try:
+        shape = inspect(text)
+    except UnsafeRequest as exc:
+        return _text(str(exc), 400)
+    if not shape.is_update or not shape.operations:
+        return _text("not a SPARQL Update; supported operations are " + SUPPORTED, 400)
+    plan = []
+    for kind, op in shape.operations:
+        if kind in ("INSERT DATA", "DELETE DATA"):
+            try:
+                quads = data_quads(op, shape.prefixes)
+            except QueryError as exc:
+                return _text(str(exc), 400)
+            if any(is_default_graph_quad(q) for q in quads):
+                return _text(f"{kind}: put the triples inside GRAPH <g> {{ }}; the default graph is the union of "
+                             "the source graphs and is kept in step by the server", 400)
+            plan.append((kind, quads))
+        elif kind in ("DROP GRAPH", "CLEAR GRAPH"):
+            toks = [t for t in tokens(op) if t.kind == "iri"]
+            if len(toks) != 1:
+                return _text(f"{kind} needs one graph IRI: {kind} <g>", 400)
+            plan.append((kind, toks[0].text[1:-1]))
+        else:
+            return _text(f"{kind or op[:20]!r} is not supported; supported operations are {SUPPORTED}", 400)
+    done = []
+    with state.write_lock:
+        for kind, arg in plan:
+            if kind == "INSERT DATA":
+                insert_quads(state.store, arg)
+                done.append(f"inserted {len(arg)} quads")
+            elif kind == "DELETE DATA":
+                left = delete_quads(state.store, arg)
+                done.append(f"deleted {len(arg)} quads ({left} triples left the merged graph)")
+            else:
+                left = state.store.remove_graph(arg)
+                done.append(f"dropped <{arg}> ({left} triples left the merged graph)")
+        state.store.flush()
+        state.changed()
+    log.info("update applied: %s", "; ".join(done))
+    return _text("; ".join(done), 200)
