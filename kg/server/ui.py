@@ -36,7 +36,10 @@ TITLE = re.compile(r"^#\s*title\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
 def canned_queries(folder: Path = QUERIES_DIR) -> list[CannedQuery]:
-    """Every ``.rq`` in ``queries/`` with its title (the file name when it has no header)."""
+    """Every ``.rq`` in ``queries/`` with its title (the file name when it has no header).
+
+    The app config key ``KG_QUERIES_DIR`` points the page at another folder (tests use it).
+    """
     found = []
     for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
         text = path.read_text(encoding="utf-8")
@@ -53,7 +56,7 @@ def _page_globals() -> dict:
 @bp.route("/")
 def index() -> str:
     """YASGUI when its bundle is installed, else (or with ``?plain=1``) a plain HTML form."""
-    queries = [asdict(q) for q in canned_queries()]
+    queries = [asdict(q) for q in canned_queries(current_app.config.get("KG_QUERIES_DIR", QUERIES_DIR))]
     plain = request.args.get("plain") is not None or not assets.available("yasgui")
     return render_template("plain_query.html" if plain else "query.html", queries=queries,
                            endpoint=request.script_root + "/sparql", base=current_app.config["KG"].base,

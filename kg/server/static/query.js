@@ -30,12 +30,17 @@
   });
   window.kgYasgui = yasgui;
 
-  // A CONSTRUCT answer opens on the graph view; a SELECT answer on the table.
+  // A CONSTRUCT answer opens on the graph view; a SELECT answer on the table. The tab announces the
+  // response before handing it to YASR, hence the deferral.
   yasgui.on("queryResponse", (_instance, tab) => {
-    const yasr = tab.getYasr();
-    const results = yasr.results;
-    if (window.vis && results && !results.hasError() && results.getType() === "ttl") yasr.selectPlugin("Graph");
-    else if (yasr.getSelectedPluginName && yasr.getSelectedPluginName() === "Graph") yasr.selectPlugin("table");
+    setTimeout(() => {
+      const yasr = tab.getYasr();
+      const results = yasr.results;
+      const graph = !!(window.vis && results && !results.hasError() && results.getType() === "ttl");
+      const selected = yasr.getSelectedPluginName();
+      if (graph && selected !== "Graph") yasr.selectPlugin("Graph");
+      else if (!graph && selected === "Graph") yasr.selectPlugin("table");
+    }, 0);
   });
 
   function open(name) {
