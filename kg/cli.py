@@ -66,7 +66,11 @@ def build(
     ] = None,
     store: StoreOpt = None,
     manifest: Annotated[
-        Path | None, typer.Option("--manifest", help="CSV or JSONL: file,url,title,publisher,date.")
+        Path | None,
+        typer.Option(
+            "--manifest",
+            help="CSV or JSONL: file,url,title,publisher,date. Default: manifest.csv in a lone input folder.",
+        ),
     ] = None,
     base: BaseOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first document that must be skipped.")] = False,
@@ -86,7 +90,7 @@ def build(
     Exit status: 0 all built; 3 built, but some documents were skipped (each named above, with
     its reason); 1 nothing could be built; 2 bad usage.
     """
-    from kg.ingest import load_manifest
+    from kg.ingest import folder_manifest, load_manifest
     from kg.ingest.manifest import ManifestError
     from kg.pipeline import Builder, BuildError
     from kg.store import KGStore
@@ -96,6 +100,8 @@ def build(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
+    if manifest is None and (manifest := folder_manifest(paths)):
+        err.print(f"using {manifest} for publication dates and publishers", highlight=False)
     try:
         loaded_manifest = load_manifest(manifest)
     except ManifestError as exc:
@@ -243,8 +249,12 @@ def serve(
     timeout: Annotated[float, typer.Option("--timeout", help="Query time limit in seconds.")] = 30.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Result-size limit (rows or triples).")] = 100_000,
     threads: Annotated[int, typer.Option("--threads", help="Worker threads for concurrent queries.")] = 8,
-    workers: Annotated[int, typer.Option("--workers", help="Query worker processes (a query over the time "
-                                         "limit is stopped by ending its process).")] = 4,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", help="Query worker processes (a query over the time limit is stopped by ending its process)."
+        ),
+    ] = 4,
 ) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, query page at /, entity pages at /id/…
 
@@ -256,8 +266,9 @@ def serve(
     from kg.server import ServerConfig, create_app, run
 
     kg_store = open_store(store, data, read_only=update_token is None and not data)
-    config = ServerConfig(base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows,
-                          workers=workers)
+    config = ServerConfig(
+        base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers
+    )
     run(create_app(kg_store, config), host=host, port=port, threads=threads)
 
 
@@ -299,8 +310,10 @@ def eval_command(
     build_inputs: Annotated[
         list[Path] | None, typer.Option("--build", help="Build these articles in memory first, then score.")
     ] = None,
-    manifest: Annotated[Path | None, typer.Option("--manifest", help="Manifest for --build (default: "
-                                                  "the folder's manifest.csv, if any).")] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option("--manifest", help="Manifest for --build (default: the folder's manifest.csv, if any)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     require: Annotated[bool, typer.Option("--require", help="Exit 1 if a required fact is missed.")] = False,
     all_corpora: Annotated[bool, typer.Option("--all", help="Score seeds, devset and examples.")] = False,
@@ -348,8 +361,9 @@ def eval_command(
                     kg_store, built, nlp = build_memory_store(inputs, chosen, nlp=nlp)
                 except (ImportError, OSError) as exc:
                     raise fail(f"cannot build {corpus.name}: {exc}", 1) from None
-            err.print(f"{corpus.name}: {built.summary()}" + (f" (manifest {chosen})" if chosen else ""),
-                      highlight=False)
+            err.print(
+                f"{corpus.name}: {built.summary()}" + (f" (manifest {chosen})" if chosen else ""), highlight=False
+            )
             reports.append((corpus.name, score_store(kg_store, gold)))
     except FactsError as exc:
         raise fail(str(exc)) from None

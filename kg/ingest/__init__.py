@@ -15,10 +15,10 @@ from pathlib import Path
 from kg.config import Settings
 from kg.ingest.clean import clean_text
 from kg.ingest.manifest import Manifest, load_manifest
-from kg.ingest.readers import SUFFIXES, ReadError, read_file
+from kg.ingest.readers import NOT_ARTICLES, SUFFIXES, ReadError, read_file
 from kg.records import Document, DocumentMeta, Skipped
 
-__all__ = ["Manifest", "load_manifest", "read_inputs", "make_document", "clean_text", "SUFFIXES"]
+__all__ = ["Manifest", "load_manifest", "read_inputs", "make_document", "clean_text", "folder_manifest", "SUFFIXES"]
 
 
 def make_document(name: str, text: str, meta: DocumentMeta) -> Document:
@@ -27,12 +27,27 @@ def make_document(name: str, text: str, meta: DocumentMeta) -> Document:
     return Document(id=doc_id, name=name, text=text, clean_text=clean_text(text), meta=meta)
 
 
+def _is_article_file(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and not path.name.lower().startswith(NOT_ARTICLES)
+
+
+def folder_manifest(inputs: Iterable[Path]) -> Path | None:
+    """The ``manifest.csv``/``manifest.jsonl`` of a corpus folder given alone, used when no
+    --manifest is named, so a corpus folder carries its own metadata."""
+    inputs = list(inputs)
+    if len(inputs) == 1 and inputs[0].is_dir():
+        for name in ("manifest.csv", "manifest.jsonl"):
+            if (inputs[0] / name).is_file():
+                return inputs[0] / name
+    return None
+
+
 def iter_files(inputs: Iterable[Path]) -> Iterator[Path | Skipped]:
     """Expand folders (sorted, so runs are reproducible) into the article files they hold."""
     for path in inputs:
         if path.is_dir():
             try:
-                children = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+                children = sorted(p for p in path.rglob("*") if p.is_file() and _is_article_file(p))
             except OSError as exc:
                 yield Skipped(str(path), f"cannot list folder: {exc.strerror or exc}")
                 continue

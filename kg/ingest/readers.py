@@ -14,7 +14,9 @@ from pathlib import Path
 
 from kg.records import DocumentMeta, Skipped
 
-SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl"}
+SUFFIXES = {".txt", ".text", ".html", ".htm", ".jsonl"}
+# Files that sit beside articles in a corpus folder but are not articles.
+NOT_ARTICLES = ("readme", "manifest", "license", "licence")
 Article = tuple[str, str, DocumentMeta]
 # Fewer words than this after boilerplate removal means a page of navigation, not an article.
 MIN_HTML_WORDS = 10
@@ -113,7 +115,6 @@ def read_jsonl_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
 READERS = {
     ".txt": read_text_file,
     ".text": read_text_file,
-    ".md": read_text_file,
     ".html": read_html_file,
     ".htm": read_html_file,
     ".jsonl": read_jsonl_file,
