@@ -64,27 +64,96 @@ class ReasonerResult:
 
 
 # -- SHACL ------------------------------------------------------------------------------------------
-def shacl_check_graph(data_graph) -> ShaclResult:
-    """Validate an rdflib Graph against the shapes, with the ontology for subclass reasoning."""
+def shacl_check_graph(data_graph, sparql=None) -> ShaclResult:
+    """Validate an rdflib Graph against the shapes, with the ontology for subclass reasoning.
+
+    ``sparql``, if given, is a function running a SPARQL SELECT over the same data (the store's
+    Oxigraph): node-level SPARQL constraints then run once over the whole graph there instead of
+    once per focus node in rdflib inside pyshacl (20 s instead of 0.1 s on 30k triples).
+    """
     from pyshacl import validate
     from rdflib import Graph
 
     shapes = Graph().parse(SHAPES_TTL, format="turtle")
     ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
     start = time.perf_counter()
+    findings: list[Finding] = []
+    if sparql is not None:
+        findings += _run_sparql_constraints(shapes, data_graph, sparql)
     conforms, report, text = validate(
         data_graph, shacl_graph=shapes, ont_graph=ontology, inference="none",
         advanced=True, allow_warnings=True, abort_on_first=False,
     )
-    seconds = time.perf_counter() - start
     if not hasattr(report, "subjects"):  # pyshacl could not run the shapes at all
         raise RuntimeError(f"SHACL validation failed to run: {text}")
-    return ShaclResult(len(data_graph), seconds, list(_findings(report, data_graph)))
+    findings += _findings(report, data_graph)
+    return ShaclResult(len(data_graph), time.perf_counter() - start, findings)
 
 
 def shacl_check(store) -> ShaclResult:
     """Validate the store's merged graph (the default graph: the union of all sources)."""
-    return shacl_check_graph(store_graph(store))
+    return shacl_check_graph(store_graph(store), sparql=store.query)
+
+
+def _run_sparql_constraints(shapes, data_graph, sparql) -> list[Finding]:
+    """Evaluate (and remove from ``shapes``) each node shape's sh:sparql constraint in one query.
+
+    Only shapes whose targets are ``sh:targetSubjectsOf`` / ``sh:targetNode`` are taken over, and
+    only rows whose ``$this`` is such a target are kept, so the results are those SHACL defines.
+    """
+    from rdflib import URIRef
+
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    findings = []
+    for shape, constraint in list(shapes.subject_objects(sh("sparql"))):
+        target_predicates = set(shapes.objects(shape, sh("targetSubjectsOf")))
+        target_nodes = set(shapes.objects(shape, sh("targetNode")))
+        other_targets = [p for p in ("targetClass", "targetObjectsOf", "target") if shapes.value(shape, sh(p))]
+        if other_targets or not (target_predicates or target_nodes) or shapes.value(shape, sh("path")):
+            continue  # leave it to pyshacl
+        prefixes = "".join(
+            f"PREFIX {shapes.value(d, sh('prefix'))}: <{shapes.value(d, sh('namespace'))}>\n"
+            for source in shapes.objects(constraint, sh("prefixes"))
+            for d in shapes.objects(source, sh("declare"))
+        )
+        query = prefixes + str(shapes.value(constraint, sh("select"))).replace("$this", "?this")
+        severity = str(shapes.value(shape, sh("severity")) or sh("Violation"))[len(SH):]
+        message = str(shapes.value(constraint, sh("message")) or shapes.value(shape, sh("message")) or shape)
+        for row in sparql(query):
+            focus = _to_rdflib(row["this"])
+            if focus not in target_nodes and not any(
+                (focus, p, None) in data_graph for p in target_predicates
+            ):
+                continue
+            path, value = _to_rdflib(_get(row, "path")), _to_rdflib(_get(row, "value"))
+            findings.append(Finding(severity, message, _describe(data_graph, focus),
+                                    None if value is None else _describe(data_graph, value),
+                                    None if path is None else _short(path)))
+        shapes.remove((shape, sh("sparql"), constraint))
+    return findings
+
+
+def _get(row, name):
+    try:
+        return row[name]
+    except (KeyError, IndexError):
+        return None
+
+
+def _to_rdflib(term):
+    """An Oxigraph term as the rdflib term of the same RDF node."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return BNode(term.value)
+    if getattr(term, "language", None):
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def store_graph(store):

@@ -126,6 +126,23 @@ def test_fact_without_evidence_statement_is_caught():
     assert "ckg:target" in report and "NOT valid" in report
 
 
+def test_oxigraph_sparql_path_finds_what_pyshacl_finds():
+    """kg.validate runs the SPARQL constraint in Oxigraph for speed; pyshacl alone must agree."""
+    from kg.validate import shacl_check_graph, store_graph
+
+    extra = [ox.Triple(node("strike"), term("target"), node("southland")),
+             ox.Triple(node("protest"), term("date"), typed("2024-03-05", "date"))]
+    store = store_of(small_graph(extra=extra, drop={("minister", "position")}))
+    fast = shacl_check(store).findings
+    slow = shacl_check_graph(store_graph(store)).findings
+
+    def key(f):
+        return (f.severity, f.message, f.focus, f.value, f.path)
+
+    assert sorted(map(key, fast)) == sorted(map(key, slow))
+    assert sum("no evidence statement" in f.message for f in fast) == 2
+
+
 def test_evidence_statement_fields_are_checked():
     broken = {
         "location": {"evidence": None},
