@@ -138,6 +138,20 @@ def substitution_term(value: str):
     return ox.Literal(value)
 
 
+def bind_values(text: str, values: dict[str, str]) -> str:
+    """The query with a trailing ``VALUES`` clause binding each named variable (canned-query parameters).
+
+    A trailing VALUES joins with the WHERE pattern before grouping and projection, so it works for
+    variables the query does not select (Oxigraph's substitutions require them to be projected).
+    """
+    names = sorted(values)
+    for name in names:
+        if not name.replace("_", "").isalnum():
+            raise QueryError(f"not a variable name: {name!r}")
+    row = " ".join(str(substitution_term(values[n])) for n in names)
+    return f"{text}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+
+
 def variable(name: str):
     return ox.Variable(name)
 
@@ -244,7 +258,7 @@ def evaluate(
     """
     target, kwargs = _dataset(store, default_graphs, named_graphs)
     if substitutions:
-        kwargs["substitutions"] = {ox.Variable(k): substitution_term(v) for k, v in substitutions.items()}
+        text = bind_values(text, substitutions)
     result = run_query(target, text, **kwargs)
     try:
         if isinstance(result, ox.QueryBoolean):
