@@ -1,0 +1,190 @@
+"""collect_entities: merged records, ids, facts (position, affiliation, basedIn, locatedIn), lookups.
+
+Also measures entity precision/recall on a small hand-annotated set of sentences about several
+conflicts (printed with ``pytest -s``; the test fails if either drops below a floor).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from kg.extract.entities import collect_entities
+from kg.records import Document, DocumentMeta
+
+
+def make_doc(text: str) -> Document:
+    return Document(hashlib.sha256(text.encode()).hexdigest(), "t.txt", text, text, DocumentMeta("t.txt"))
+
+
+@pytest.fixture
+def index_of(nlp):
+    def _index(text: str):
+        return collect_entities(make_doc(text), nlp(text))
+
+    return _index
+
+
+def by_name(index, name):
+    return next(r for r in index.records if r.name == name or name in r.names)
+
+
+def facts(index, subject, predicate):
+    return [f.object for f in index.facts if f.subject == subject and f.predicate == predicate]
+
+
+SEED_001 = (
+    "Seven non-Iranians were killed in the explosions, which hit two locations around Iran's border city of "
+    "Saravan at around 4:30 a.m. local time, state TV cited the province's Deputy Governor Alireza Marhamati as "
+    "saying.\nPakistan's response came after Iran launched strikes against Jaish al-Adl, a separatist group based "
+    "in Pakistan's Balochistan province, bordering Iran. Iranian Foreign Minister Hossein Amir-Abdollahian phoned "
+    "his Pakistani counterpart on Wednesday even as Islamabad insisted it had the right to respond to the "
+    "\u201cillegal act\u201d by Tehran. Pakistan became the second of Iran's neighbors to react to an attack by "
+    "the Islamic Republic on its territory."
+)
+
+
+def test_seed_sentences_states_merged_with_capitals_and_aliases(index_of):
+    index = index_of(SEED_001)
+    iran = by_name(index, "Iran")
+    assert iran.type == "State" and iran.ids["wikidata"] == "Q794" and iran.canonical == "Iran"
+    assert {"Tehran", "Iranian", "the Islamic Republic"} <= iran.names
+    pakistan = by_name(index, "Pakistan")
+    assert "Islamabad" in pakistan.names and pakistan.ids["wikidata"] == "Q843"
+    assert len([r for r in index.records if r.type == "State"]) == 2
+
+
+def test_seed_officials_position_and_affiliation(index_of):
+    index = index_of(SEED_001)
+    iran = by_name(index, "Iran").key
+    minister = by_name(index, "Hossein Amir-Abdollahian")
+    assert minister.type == "Official"
+    assert facts(index, minister.key, "position") == ["Foreign Minister"]
+    assert facts(index, minister.key, "affiliation") == [iran]
+    governor = by_name(index, "Alireza Marhamati")
+    assert facts(index, governor.key, "position") == ["Deputy Governor"]
+    assert facts(index, governor.key, "affiliation") == [iran]  # "the province's": Saravan is in Iran
+    assert index.state_of(governor.key) == iran
+
+
+def test_seed_group_based_in_and_place_containment(index_of):
+    index = index_of(SEED_001)
+    group = by_name(index, "Jaish al-Adl")
+    balochistan = by_name(index, "Balochistan")
+    assert group.type == "ArmedGroup"
+    assert facts(index, group.key, "basedIn") == [balochistan.key]
+    assert facts(index, balochistan.key, "locatedIn") == [by_name(index, "Pakistan").key]
+    saravan = by_name(index, "Saravan")
+    assert saravan.ids["geonames"] and saravan.lat and saravan.long
+    # gazetteer: Saravan lies in Sistan and Baluchestan, which lies in Iran
+    province = by_name(index, "Sistan and Baluchestan")
+    assert province.ids["iso3166"] == "IR-11"
+    assert province.key in facts(index, saravan.key, "locatedIn")
+    assert index.state_of(saravan.key) == by_name(index, "Iran").key
+
+
+def test_surname_and_variant_mentions_merge(index_of):
+    index = index_of("Pakistani Foreign Minister Khalil Abbas Jilani spoke to Tehran. Jilani also warned that "
+                     "the area near the town of Sarwan was hit. Iranian media reported explosions around Saravan.")
+    jilani = by_name(index, "Khalil Abbas Jilani")
+    assert "Jilani" in jilani.names
+    assert len([r for r in index.records if r.type in ("Person", "Official")]) == 1
+    saravan = by_name(index, "Saravan")
+    assert {"Sarwan", "Saravan"} <= saravan.names
+
+
+def test_mentions_sorted_and_entity_at(index_of):
+    text = "Houthi rebels in Yemen fired missiles at Israel, the Israeli military said."
+    index = index_of(text)
+    starts = [m.start for m in index.mentions]
+    assert starts == sorted(starts)
+    for m in index.mentions:
+        assert text[m.start:m.end] == m.text
+    at = text.index("Yemen")
+    assert index.entity_at(at, at + 5).name == "Yemen"
+    assert index.entity_at(0, 2).canonical == "Houthis"
+    assert index.entity_at(text.index("fired"), text.index("fired") + 5) is None
+    military = index.entity_at(text.index("military"), text.index("military") + 8)
+    assert military.type == "GovernmentBody"
+    assert index.state_of(military.key) == by_name(index, "Israel").key
+
+
+def test_state_created_for_place_whose_state_is_not_named(index_of):
+    index = index_of("Shelling hit the city of Kharkiv overnight, regional officials said.")
+    kharkiv = by_name(index, "Kharkiv")
+    state = index.state_of(kharkiv.key)
+    assert state is not None and index.get(state).canonical == "Ukraine"
+    assert index.get(state).ids["wikidata"] == "Q212"
+
+
+def test_other_conflicts(index_of):
+    index = index_of(
+        "Sudan's army chief Abdel Fattah al-Burhan accused the Rapid Support Forces of shelling El Fasher, "
+        "the capital of North Darfur. In Somalia, al-Shabaab, an al-Qaeda affiliate, attacked a base near "
+        "Mogadishu. Colombia's ELN rebels freed hostages, Colombian officials told Reuters.")
+    burhan = by_name(index, "Abdel Fattah al-Burhan")
+    assert facts(index, burhan.key, "position") == ["Army Chief"]
+    assert index.get(facts(index, burhan.key, "affiliation")[0]).canonical == "Sudan"
+    assert by_name(index, "Rapid Support Forces").type == "ArmedGroup"
+    assert by_name(index, "al-Shabaab").canonical == "al-Shabaab"
+    assert by_name(index, "Reuters").type == "MediaOrganization"
+    mogadishu = by_name(index, "Mogadishu")
+    assert index.get(index.state_of(mogadishu.key)).canonical == "Somalia"
+
+
+# ---------------------------------------------------------------------------------------------------
+# A small annotated set: (text, {(surface, type)}) -- every entity a careful annotator would mark.
+GOLD = [
+    ("Iranian Foreign Minister Hossein Amir-Abdollahian phoned his Pakistani counterpart on Wednesday.",
+     {("Iranian", "State"), ("Hossein Amir-Abdollahian", "Official"), ("Pakistani", "State")}),
+    ("Pakistan's response came after Iran launched strikes against Jaish al-Adl, a separatist group based in "
+     "Pakistan's Balochistan province.",
+     {("Pakistan", "State"), ("Iran", "State"), ("Jaish al-Adl", "ArmedGroup"), ("Balochistan", "Place")}),
+    ("Iranian state media IRNA said security officials were investigating. CNN has contacted Pakistan's "
+     "Foreign Ministry.",
+     {("Iranian", "State"), ("IRNA", "MediaOrganization"), ("CNN", "MediaOrganization"), ("Pakistan", "State"),
+      ("Foreign Ministry", "GovernmentBody")}),
+    ("The Rapid Support Forces seized Wad Madani, the capital of Gezira state, Sudan's army said.",
+     {("Rapid Support Forces", "ArmedGroup"), ("Wad Madani", "Place"), ("Gezira", "Place"), ("Sudan", "State"),
+      ("army", "GovernmentBody")}),
+    ("Yemen's Houthis said they targeted a US destroyer in the Red Sea, a claim the Pentagon denied.",
+     {("Yemen", "State"), ("Houthis", "ArmedGroup"), ("US", "State"), ("Red Sea", "Place"),
+      ("Pentagon", "GovernmentBody")}),
+    ("Russian forces struck Odesa overnight, Ukrainian President Volodymyr Zelensky said, as Moscow denied it.",
+     {("Russian", "State"), ("Odesa", "Place"), ("Ukrainian", "State"), ("Volodymyr Zelensky", "Official"),
+      ("Moscow", "State")}),
+    ("Al-Shabaab militants stormed a hotel in Mogadishu, Somalia's police said, according to AFP.",
+     {("Al-Shabaab", "ArmedGroup"), ("Mogadishu", "Place"), ("Somalia", "State"), ("police", "GovernmentBody"),
+      ("AFP", "MediaOrganization")}),
+    ("Boko Haram fighters killed 12 farmers near Maiduguri in Nigeria's Borno state, officials told Reuters.",
+     {("Boko Haram", "ArmedGroup"), ("Maiduguri", "Place"), ("Nigeria", "State"), ("Borno", "Place"),
+      ("Reuters", "MediaOrganization")}),
+    ("Colombia's ELN guerrillas attacked a military base in Arauca, Defence Minister Ivan Velasquez said.",
+     {("Colombia", "State"), ("ELN", "ArmedGroup"), ("Arauca", "Place"), ("Ivan Velasquez", "Official")}),
+    ("Israel struck Hezbollah targets in southern Lebanon after rockets hit Kiryat Shmona, the IDF said.",
+     {("Israel", "State"), ("Hezbollah", "ArmedGroup"), ("Lebanon", "State"), ("Kiryat Shmona", "Place"),
+      ("IDF", "GovernmentBody")}),
+    ("The M23 rebels, backed by Rwanda according to UN experts, captured Goma in eastern Congo.",
+     {("M23", "ArmedGroup"), ("Rwanda", "State"), ("UN", "Organization"), ("Goma", "Place"),
+      ("Congo", "State")}),
+    ("Tehran condemned the strike, Press TV reported, while Islamabad recalled its ambassador.",
+     {("Tehran", "State"), ("Press TV", "MediaOrganization"), ("Islamabad", "State")}),
+]
+
+
+def test_entity_precision_recall_on_annotated_sentences(nlp):
+    tp = fp = fn = 0
+    for text, gold in GOLD:
+        doc = nlp(text)
+        predicted = {(e.text, e.label_) for e in doc.ents if e.label_[0].isupper() and not e.label_.isupper()}
+        tp += len(predicted & gold)
+        fp += len(predicted - gold)
+        fn += len(gold - predicted)
+        for miss in sorted(gold - predicted):
+            print("  missed", miss, "in:", text[:60])
+        for extra in sorted(predicted - gold):
+            print("  extra ", extra, "in:", text[:60])
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(f"entity precision {precision:.2f} recall {recall:.2f} (tp={tp} fp={fp} fn={fn})")
+    assert precision >= 0.8 and recall >= 0.8
