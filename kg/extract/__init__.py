@@ -1,0 +1,209 @@
+"""Extraction: a spaCy Doc of one article -> a :class:`DocumentExtraction` of entities, events and facts.
+
+The order matters and is kept here: the publication date first (relative dates need it), then the
+entity index (the entity engineer's :func:`kg.extract.entities.collect_entities`), then per
+sentence the attribution, attack and diplomatic mentions and casualty counts; then the mentions of
+one event are merged, casualties and reactions linked, and everything is turned into records and
+facts that cite their sentence.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+import spacy
+from spacy.tokens import Doc, Token
+
+from kg.config import Settings
+
+from kg.extract.attribution import attribution_of
+from kg.extract.casualties import find_casualties
+from kg.extract.context import EntityView
+from kg.extract.dates import PartialDate, infer_publication_date, shift
+from kg.extract.events import EventMention, attack_mentions, diplomatic_mentions
+from kg.extract.evidence import sentence_evidence
+from kg.extract.merge import Event, final_types, merge_mentions
+from kg.extract.relations import link_casualties, link_responses
+from kg.extract.roles import Role, Salience
+from kg.records import Document, DocumentExtraction, EventRecord, Fact
+
+__all__ = ["extract", "publication_date"]
+
+
+def publication_date(document: Document) -> tuple[date | None, str]:
+    """The document's date and where it came from: "input" (metadata), "text" (inferred) or "unknown"."""
+    if document.meta.date is not None:
+        return document.meta.date, "input"
+    inferred = infer_publication_date(document.clean_text) or infer_publication_date(document.text)
+    if inferred is not None:
+        return inferred, "text"
+    return None, "unknown"
+
+
+@cache
+def _lemmatizer(model: str):
+    """The model's own rule lemmatizer, loaded alone (the NLP stage drops it for speed)."""
+    keep = spacy.load(model, exclude=["tok2vec", "tagger", "parser", "ner", "senter", "attribute_ruler"])
+    return keep.get_pipe("lemmatizer") if "lemmatizer" in keep.pipe_names else None
+
+
+def _ensure_lemmas(doc: Doc) -> None:
+    """Triggers are matched on lemmas ("struck" -> strike); fill them in if the pipeline did not."""
+    if len(doc) == 0 or all(t.lemma_ for t in doc[:200] if t.is_alpha):
+        return
+    lemmatizer = _lemmatizer(Settings().spacy_model)
+    if lemmatizer is not None:
+        lemmatizer(doc)
+
+
+def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
+    """Read entities, attacks, diplomatic actions and their facts out of one document.
+
+    ``index`` is an already built entity index (tests pass a small one); by default it is made by
+    :func:`kg.extract.entities.collect_entities`.
+    """
+    pub, source = publication_date(document)
+    _ensure_lemmas(doc)
+    if index is None:
+        from kg.extract.entities import collect_entities
+
+        index = collect_entities(document, doc)
+    extraction = DocumentExtraction(document, pub, source, entities=list(index.records), facts=list(index.facts))
+    view = EntityView(index, doc)
+    salience = Salience(view)
+
+    per_sentence: list[tuple[object, list[EventMention], list, object]] = []
+    mentions: list[EventMention] = []
+    for sent in doc.sents:
+        attacks = attack_mentions(sent, view, salience, pub)
+        diplomatic = diplomatic_mentions(sent, view, salience, attacks, pub)
+        attribution = attribution_of(sent, view)
+        per_sentence.append((sent, attacks + diplomatic, find_casualties(sent), attribution))
+        mentions.extend(attacks + diplomatic)
+
+    events = merge_mentions(mentions, view)
+    previous: EventMention | None = None
+    for sent, sent_mentions, casualties, attribution in per_sentence:
+        scale = 0.85 if attribution.hedged else 1.0
+        if casualties:
+            link_casualties(sent, casualties, sent_mentions, previous, scale)
+        link_responses(sent, sent_mentions, events)
+        attacks_here = [m for m in sent_mentions if m.category == "Attack" and m.event is not None]
+        if attacks_here:
+            previous = attacks_here[-1]
+    _resolve_relative_dates(per_sentence)
+    _reactions_to_attacks(events, view)
+
+    attributions = {sent.start: attribution for sent, _, _, attribution in per_sentence}
+    for number, event in enumerate(events, start=1):
+        event.key = f"event-{number}"
+    for event in events:
+        _emit(extraction, document, event, view, attributions)
+    return extraction
+
+
+def _resolve_relative_dates(per_sentence) -> None:
+    """"the day before" another event: shift that event's date once it is known."""
+    for _ in range(2):
+        for _, sent_mentions, _, _ in per_sentence:
+            for mention in sent_mentions:
+                event = mention.event
+                if event is None or mention.date is None or not mention.date.relative_to_event:
+                    continue
+                if event.date is not None and event.date.full:
+                    continue
+                anchors = [c for c, _, _ in event.responds_to] + [
+                    m.event for m in sent_mentions if m.event is not None and m.event is not event]
+                anchors += [e for e in _reactions_of(event, sent_mentions)]
+                for anchor in anchors:
+                    if anchor.date is not None and anchor.date.full:
+                        day = shift(anchor.date.full, mention.date.offset)
+                        event.date = PartialDate(day.year, day.month, day.day)
+                        event.date_token, event.date_confidence = mention.head, 0.65
+                        break
+
+
+def _reactions_of(event: Event, sent_mentions: list[EventMention]) -> list[Event]:
+    return [m.event for m in sent_mentions if m.event is not None and any(
+        c is event for c, _, _ in m.event.responds_to)]
+
+
+def _reactions_to_attacks(events: list[Event], view: EntityView) -> None:
+    """A diplomatic action about an attack ("condemned the strikes") reacts to it; with no named
+    recipient, the attack's perpetrator is the recipient."""
+    for event in events:
+        if event.category != "DiplomaticAction":
+            continue
+        for mention in event.mentions:
+            attack = mention.about_attack
+            if attack is None or attack.event is None:
+                continue
+            if all(c is not attack.event for c, _, _ in event.responds_to):
+                event.responds_to.append((attack.event, 0.7, mention.head))
+            if not event.patients():
+                actor_states = {view.state_of(k) or k for k in event.agents()}
+                for role in (r for m in attack.event.mentions for r in m.agents):
+                    if (view.state_of(role.key) or role.key) not in actor_states:
+                        mention.patients.append(Role(role.key, mention.head, 0.65))
+                        break
+
+
+def _emit(extraction: DocumentExtraction, document: Document, event: Event, view: EntityView,
+          attributions: dict) -> None:
+    key = event.key
+
+    def evidence(token: Token, confidence: float):
+        attribution = attributions.get(token.sent.start)
+        attributed = attribution.key if attribution is not None else None
+        if attribution is not None and attribution.hedged:
+            confidence *= 0.85
+        return sentence_evidence(document, token, confidence, attributed_to=attributed)
+
+    strong = [m for m in event.mentions if not m.weak] or event.mentions
+    head = min(strong, key=lambda m: m.head.i)
+    extraction.events.append(EventRecord(
+        key=key, category=event.category, types=final_types(event, view), trigger=head.trigger,
+        evidence=evidence(head.head, 0.6 if head.weak else 0.8),
+    ))
+    facts = extraction.facts
+    agent_name, patient_name = ("perpetrator", "target") if event.category == "Attack" else ("actor", "recipient")
+
+    def best_roles(roles: list[Role]) -> dict[str, Role]:
+        best: dict[str, Role] = {}
+        for role in roles:
+            if role.key not in best or role.confidence > best[role.key].confidence:
+                best[role.key] = role
+        return best
+
+    agents = best_roles([r for m in event.mentions for r in m.agents])
+    for role in agents.values():
+        facts.append(Fact(key, agent_name, role.key, evidence(role.token, role.confidence)))
+    agent_states = {view.state_of(k) or k for k in agents}
+    patients = best_roles([r for m in event.mentions for r in m.patients])
+    for role in patients.values():
+        if role.key in agents or (event.category == "DiplomaticAction" and (
+                view.state_of(role.key) or role.key) in agent_states):
+            continue
+        facts.append(Fact(key, patient_name, role.key, evidence(role.token, role.confidence)))
+    if event.category == "Attack" or any(m.locations for m in event.mentions):
+        places = best_roles([r for m in event.mentions for r in m.locations])
+        specific = {k: r for k, r in places.items() if view.type_of(k) != "State"}
+        chosen = dict(specific)
+        known_states = {view.state_of(k) for k in specific}
+        for k, r in places.items():
+            if view.type_of(k) == "State" and (not specific or None in known_states) and k not in known_states:
+                chosen[k] = r
+        if event.category == "DiplomaticAction":
+            chosen = {}  # where a diplomat spoke is rarely said reliably; keep diplomatic locations out
+        for role in chosen.values():
+            facts.append(Fact(key, "location", role.key, evidence(role.token, role.confidence)))
+    if event.date is not None and event.date.full is not None and event.date_token is not None:
+        facts.append(Fact(key, "date", event.date.full, evidence(event.date_token, event.date_confidence),
+                          object_is_key=False))
+    for name, counts in (("killed", event.killed), ("injured", event.injured)):
+        if counts:
+            count, token, confidence = max(counts, key=lambda c: (c[0], c[2]))
+            facts.append(Fact(key, name, int(count), evidence(token, confidence), object_is_key=False))
+    for cause, confidence, token in event.responds_to:
+        facts.append(Fact(key, "inResponseTo", cause.key, evidence(token, confidence)))

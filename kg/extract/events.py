@@ -1,0 +1,593 @@
+"""Event mentions: attacks and diplomatic actions found in one sentence, with their roles.
+
+A trigger (a noun such as "airstrikes", "condemnation", or a verb such as "struck", "recalled")
+is found from the lexicons in ``data/``; its roles are read from the parse (see
+:mod:`kg.extract.roles`). Nominal mentions take their perpetrator from a possessor ("Iran's
+strikes"), a "by" phrase ("the attack by Iran") or a light verb's subject ("Pakistan carried out
+strikes", "it claimed responsibility for an attack"). The mentions of one real event are merged
+later by :mod:`kg.extract.merge`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from kg.extract.context import DIPLOMATIC_ACTOR_TYPES, EntityView
+from kg.extract.dates import PartialDate, parse_expression
+from kg.extract.lexicons import load
+from kg.extract.roles import (
+    PRONOUNS,
+    TARGET_PREPS,
+    Role,
+    Salience,
+    agent_of_verb,
+    dates_under,
+    entity_of_phrase,
+    hits_in,
+    most_specific_place,
+    phrase_tokens,
+    places_under,
+    prep_objects,
+    subject_role,
+)
+
+ATTACK_SUBTYPES = ("Airstrike", "MissileStrike", "DroneStrike", "Bombing", "ArmedAssault")
+TARGET_TYPES = {"ArmedGroup", "GovernmentBody", "Organization", "Official", "Person", "State", "MediaOrganization"}
+
+
+@dataclass
+class EventMention:
+    """One mention of an event in one sentence, with the roles read around its trigger."""
+
+    category: str  # "Attack" or "DiplomaticAction"
+    types: set[str]
+    head: Token  # the trigger's head word
+    trigger: str  # the trigger words as written
+    sent: Span
+    agents: list[Role] = field(default_factory=list)  # perpetrator / actor
+    patients: list[Role] = field(default_factory=list)  # target / recipient
+    locations: list[Role] = field(default_factory=list)
+    date: PartialDate | None = None
+    date_token: Token | None = None
+    date_confidence: float = 0.0
+    killed: list[tuple[int, Token, float]] = field(default_factory=list)
+    injured: list[tuple[int, Token, float]] = field(default_factory=list)
+    definite: bool = False  # "the strikes", "this attack": may refer to an event already mentioned
+    anaphoric_only: bool = False  # "the military action": never a new event by itself
+    past: bool = False  # "previous blasts", "a December assault": not the current events
+    habitual: bool = False  # "numerous attacks": no single event
+    weak: bool = False  # "explosions": the effect of an attack, typed only by context
+    light_verb: Token | None = None
+    about_attack: EventMention | None = None  # "condemned the strikes": the attack reacted to
+    event: object | None = None  # the merged event it belongs to (set by merge)
+
+    @property
+    def tokens(self) -> set[int]:
+        ids = {self.head.i}
+        if self.light_verb is not None:
+            ids.add(self.light_verb.i)
+        return ids
+
+    def has_arguments(self) -> bool:
+        return bool(self.agents or self.patients or self.locations)
+
+
+# ---------------------------------------------------------------- triggers
+
+
+def _modifier_types(head: Token) -> set[str]:
+    """Subtypes named by the words modifying a trigger ("missile and drone strikes")."""
+    mods = load("attack_lexicon")["modifiers"]
+    found: set[str] = set()
+    for child in head.children:
+        if child.dep_ in ("compound", "amod", "nmod", "npadvmod"):
+            for word in [child, *child.conjuncts]:
+                kind = mods.get(word.lemma_.lower()) or mods.get(word.lower_)
+                if kind:
+                    found.add(kind)
+                for grand in word.children:  # "air and drone strikes" parsed as nested compounds
+                    if grand.dep_ in ("compound", "amod", "conj"):
+                        kind = mods.get(grand.lemma_.lower())
+                        if kind:
+                            found.add(kind)
+    if head.i > 0 and (kind := mods.get(head.doc[head.i - 1].lower_)):
+        found.add(kind)
+    return found
+
+
+def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
+    """(types, trigger text, anaphoric_only) when ``token`` names an attack, else None."""
+    lex = load("attack_lexicon")
+    lemma = token.lemma_.lower()
+    lower = token.lower_
+    prev = token.doc[token.i - 1] if token.i > 0 else None
+    if token.pos_ in ("NOUN", "PROPN") or (token.pos_ == "VERB" and token.tag_ == "VBG" and token.dep_ in (
+            "pobj", "dobj", "nsubj", "nsubjpass")):
+        for key in (f"{prev.lemma_.lower()} {lemma}" if prev is not None else None,
+                    f"{prev.lower_} {lower}" if prev is not None else None, lemma, lower):
+            if key and key in lex["nouns"]:
+                types = set(lex["nouns"][key]) | _modifier_types(token)
+                text = f"{prev.text} {token.text}" if " " in key else token.text
+                return types, text, key in lex["anaphoric_only"]
+        if lemma in lex["weapon_nouns"]:
+            head = token.head
+            if token.dep_ == "dobj" and head.lemma_.lower() in lex["fire_verbs"]:
+                return set(lex["weapon_nouns"][lemma]) | _modifier_types(token), token.text, False
+            if token.dep_ == "nsubj" and head.lemma_.lower() in ("explode", "detonate", "hit", "strike", "land",
+                                                               "slam", "kill", "rain"):
+                return set(lex["weapon_nouns"][lemma]), token.text, False
+            if token.dep_ == "pobj" and head.lower_ == "with" and head.head.lemma_.lower() in lex["verbs"]:
+                return None  # "attacked with drones": the verb is the trigger
+        return None
+    if token.pos_ == "VERB" and token.dep_ not in ("amod", "compound"):
+        if lemma in lex["verbs"]:
+            return set(lex["verbs"][lemma]) | _instrument_types(token), token.text, False
+        particle = next((c for c in token.children if c.dep_ == "prt"), None)
+        if particle is not None and f"{lemma} {particle.lower_}" in lex["verbs"]:
+            return set(lex["verbs"][f"{lemma} {particle.lower_}"]), f"{token.text} {particle.text}", False
+    return None
+
+
+def _instrument_types(verb: Token) -> set[str]:
+    """"attacked with drones" / "struck with missiles": the instrument names the subtype."""
+    weapons = load("attack_lexicon")["weapon_nouns"]
+    found: set[str] = set()
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("with", "using", "by"):
+            for pobj in child.children:
+                for word in [pobj, *pobj.conjuncts]:
+                    found.update(weapons.get(word.lemma_.lower(), []))
+    return found
+
+
+def _is_attack_noun(token: Token) -> bool:
+    trig = _attack_trigger(token)
+    return trig is not None and token.pos_ != "VERB"
+
+
+def _subject_is_attack(verb: Token) -> Token | None:
+    """The attack noun a verb is said of ("the strikes targeted ...", "explosions, which hit ...")."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in ("which", "that") and verb.dep_ == "relcl":
+                child = verb.head
+            if _is_attack_noun(child):
+                return child
+            if child.lemma_.lower() in load("attack_lexicon")["weapon_nouns"]:
+                return child
+            if child.lemma_.lower() in ("operation", "action", "it", "they", "campaign", "mission"):
+                return child
+    return None
+
+
+# ---------------------------------------------------------------- attacks
+
+
+def _definite(head: Token) -> bool:
+    for child in head.children:
+        if child.dep_ in ("det", "poss") and child.lower_ in ("the", "this", "these", "those", "that", "its",
+                                                               "their", "both"):
+            return True
+        if child.dep_ == "amod" and child.lower_ in ("latest", "same", "reported", "recent", "deadly"):
+            return True
+    return False
+
+
+def _flags(head: Token, mention: EventMention) -> None:
+    lex = load("attack_lexicon")
+    words = {c.lower_ for c in head.children if c.dep_ in ("amod", "det", "nummod", "advmod", "compound", "quantmod")}
+    verb = head.head if head.dep_ in ("dobj", "pobj", "nsubj") else head
+    if verb.dep_ == "prep":
+        verb = verb.head
+    adverbs = {c.lower_ for c in verb.children if c.dep_ in ("advmod", "npadvmod")}
+    prep_words = {t.lower_ for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "in"}
+    if words & set(lex["habitual_modifiers"]) or adverbs & set(lex["habitual_adverbs"]) or "past" in prep_words:
+        mention.habitual = True
+    if words & set(lex["past_modifiers"]):
+        mention.past = True
+    if head.pos_ != "VERB" and head.tag_ in ("NNS", "NNPS") and not _definite(head) and not any(
+            c.dep_ in ("poss", "nummod", "det") for c in head.children) and head.dep_ == "pobj" and (
+            head.head.lower_ in ("for", "of")):
+        mention.habitual = True  # "a base for attacks", "the threat of attacks"
+    if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "neg" for c in head.children):
+        mention.habitual = True  # "did not attack": no event
+
+
+def _light_verb(head: Token) -> Token | None:
+    """The verb a nominal trigger is the object of ("carried out strikes", "claimed responsibility for")."""
+    lex = load("attack_lexicon")
+    node = head
+    # walk through conjuncts and appositions to the first noun of the chain
+    while node.dep_ in ("conj", "appos") and node.head.pos_ in ("NOUN", "PROPN"):
+        node = node.head
+    if node.dep_ == "dobj" and node.head.lemma_.lower() in lex["light_verbs"]:
+        return node.head
+    if node.dep_ == "pobj":
+        prep = node.head
+        holder = prep.head
+        if prep.lower_ in ("for", "of") and holder.lower_ in ("responsibility", "credit"):
+            verb = holder.head
+            if holder.dep_ in ("dobj", "pobj") and verb.lemma_.lower() in ("claim", "take", "accept", "deny", "of"):
+                return verb if verb.lower_ != "of" else verb.head
+        if holder.lemma_.lower() in ("wave", "series", "string", "spate", "barrage", "round", "salvo", "volley"):
+            if holder.dep_ == "dobj" and holder.head.lemma_.lower() in lex["light_verbs"]:
+                return holder.head
+    if node.dep_ == "nsubjpass" and node.head.lemma_.lower() in lex["light_verbs"]:
+        return node.head
+    return None
+
+
+def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Token | None) -> Role | None:
+    for child in head.children:
+        if child.dep_ == "poss" and child.ent_type_ != "DATE":
+            if child.lower_ in PRONOUNS:
+                key = salience.resolve(child)
+                if key:
+                    return Role(key, child, 0.6)
+                continue
+            key, tok = entity_of_phrase(child, view)
+            if key is not None:
+                return Role(key, tok, 0.85)
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    key, tok = entity_of_phrase(pobj, view)
+                    if key is not None:
+                        return Role(key, tok, 0.85)
+    for child in head.children:
+        if child.dep_ in ("compound", "amod", "nmod"):
+            hit = view.at(child)
+            if hit is not None and (key := view.as_actor(hit)):
+                return Role(key, child, 0.7 if child.dep_ == "compound" else 0.65)
+    if light is not None:
+        if light.lower_ == "of" or light.pos_ == "NOUN":  # "Tehran's claim of responsibility for"
+            return _agent_of_noun(light, view, salience, None)
+        if light.pos_ in ("NOUN", "PROPN"):
+            return None
+        role = agent_of_verb(light, view, salience)
+        if role is not None:
+            return Role(role.key, role.token, role.confidence - 0.05)
+    # "claim of responsibility": the holder noun's possessor
+    node = head
+    for _ in range(3):
+        if node.dep_ in ("pobj", "prep", "dobj"):
+            node = node.head
+            if node.pos_ == "NOUN" and node.lemma_.lower() in ("claim", "responsibility", "admission"):
+                for child in node.children:
+                    if child.dep_ == "poss":
+                        key, tok = entity_of_phrase(child, view)
+                        if key is not None:
+                            return Role(key, tok, 0.8)
+    # conjunct or apposition of another attack noun: share its agent ("missile and drone attacks")
+    if head.dep_ in ("conj", "appos") and _is_attack_noun(head.head):
+        return _agent_of_noun(head.head, view, salience, _light_verb(head.head))
+    return None
+
+
+def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop: set[int],
+                        direct_objects: list[Token]) -> tuple[list[Role], list[Role]]:
+    lex = load("attack_lexicon")
+    targets: list[Role] = []
+    places: list[Role] = []
+
+    def take_target(obj: Token, confidence: float, state_is_target: bool) -> None:
+        node = obj
+        # "members of X", "strongholds of X", "positions of X" -> X
+        for child in obj.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and view.at(pobj) is not None:
+                        node = pobj
+        hit = view.at(node)
+        if hit is not None:
+            if hit.type == "State":
+                places.append(Role(hit.key, node, confidence))
+                if state_is_target:
+                    targets.append(Role(hit.key, node, confidence - 0.1))
+                return
+            if hit.type == "Place":
+                places.append(Role(hit.key, node, confidence))
+                return
+            if hit.type in TARGET_TYPES:
+                targets.append(Role(hit.key, node, confidence))
+                return
+        # "an IRGC vehicle", "Iranian security forces", "a Houthi base"
+        for tok in phrase_tokens(node):
+            sub = view.at(tok)
+            if sub is None or tok.i == node.i:
+                continue
+            if sub.type in ("ArmedGroup", "GovernmentBody", "Organization") and tok.dep_ in ("compound", "nmod", "poss"):
+                targets.append(Role(sub.key, tok, confidence - 0.1))
+                return
+            if sub.type == "State" and node.lemma_.lower() in lex["generic_target_heads"]:
+                targets.append(Role(sub.key, tok, confidence - 0.25))
+                return
+
+    for obj in direct_objects:
+        for item in [obj, *obj.conjuncts]:
+            take_target(item, 0.85, state_is_target=True)
+    for root in roots:
+        for prep, pobj in prep_objects(root, TARGET_PREPS):
+            if prep in ("on", "against", "targeting", "upon", "at"):
+                take_target(pobj, 0.8, state_is_target=prep in ("against", "targeting"))
+    found = []
+    for root in roots:
+        found.extend(places_under(root, view, stop))
+    best = most_specific_place(found, view)
+    if best is not None:
+        key, tok = best
+        places.insert(0, Role(key, tok, 0.8))
+    # a State the event happened in is recorded too, so the territory is known even if the place is not
+    states = [(hit, tok) for hit, tok, _ in found if hit.type == "State"]
+    for hit, tok in states[:1]:
+        if all(p.key != hit.key for p in places):
+            places.append(Role(hit.key, tok, 0.7))
+    return targets, places
+
+
+def attack_mentions(sent: Span, view: EntityView, salience: Salience, pub: date | None) -> list[EventMention]:
+    """Every attack mentioned in a sentence, with perpetrator, target and location read from the parse."""
+    mentions: list[EventMention] = []
+    for token in sent:
+        found = _attack_trigger(token)
+        if found is None:
+            continue
+        types, text, anaphoric_only = found
+        if token.pos_ == "VERB" and _subject_is_attack(token) is not None:
+            continue  # "the strikes targeted X": a role of the noun mention, not a new event
+        if token.pos_ == "VERB" and token.lemma_.lower() in ("target", "hit", "pound"):
+            subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            agents_ok = subj is not None and subject_role(subj, view, salience) is not None
+            if not agents_ok and not any(c.dep_ == "agent" for c in token.children):
+                continue  # "targeted strikes", "was hit": too vague without an attacker
+        mention = EventMention("Attack", types, token, text, sent, anaphoric_only=anaphoric_only)
+        mention.weak = token.lemma_.lower() in load("attack_lexicon")["weak"]
+        mentions.append(mention)
+    known = {m.head.i for m in mentions}
+    for mention in mentions:
+        _fill_attack(mention, view, salience, known, pub)
+    return mentions
+
+
+def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, known: set[int],
+                 pub: date | None) -> None:
+    head = mention.head
+    stop = known - {head.i}
+    direct: list[Token] = []
+    roots = [head]
+    if head.pos_ == "VERB":
+        role = agent_of_verb(head, view, salience)
+        if role is not None:
+            mention.agents.append(role)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
+        direct = [c for c in head.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        if head.dep_ == "relcl" and not direct:
+            direct = [head.head]  # "Jaish al-Adl, which Iran attacked on Tuesday"
+        mention.definite = False
+    else:
+        light = _light_verb(head)
+        mention.light_verb = light
+        mention.definite = _definite(head)
+        role = _agent_of_noun(head, view, salience, light)
+        if role is not None:
+            mention.agents.append(role)
+        if light is not None and light.pos_ == "VERB":
+            roots.append(light)
+        # "the strikes targeted X", "explosions, which hit two locations around Saravan"
+        for verb in [head.head] + [c for c in head.children if c.dep_ == "relcl"]:
+            if verb.pos_ == "VERB" and _subject_is_attack(verb) is not None and verb.lemma_.lower() in load(
+                    "attack_lexicon")["role_verbs_when_subject_is_attack"]:
+                direct.extend(c for c in verb.children if c.dep_ == "dobj")
+                roots.append(verb)
+    _flags(head, mention)
+    targets, places = _targets_and_places(head, view, roots, stop, direct)
+    agent_keys = {r.key for r in mention.agents}
+    mention.patients = [t for t in targets if t.key not in agent_keys]
+    mention.locations = places
+    _attach_date(mention, roots, stop, pub)
+    if mention.date is not None and mention.date.month and not mention.date.day:
+        mention.past = mention.past or not mention.date.relative_to_event
+
+
+def _attach_date(mention: EventMention, roots: list[Token], stop: set[int], pub: date | None) -> None:
+    for root in roots:
+        for child in root.children:
+            if child.dep_ == "poss" and child.ent_type_ == "DATE":  # "Tuesday's strikes"
+                parsed = parse_expression(child.text, pub)
+                if parsed is not None:
+                    mention.date, mention.date_token, mention.date_confidence = parsed, child, 0.8
+                    return
+        for span in dates_under(root, stop):
+            parsed = parse_expression(span.text, pub)
+            if parsed is not None:
+                mention.date, mention.date_token, mention.date_confidence = parsed, span.root, 0.8
+                return
+    # a date modifying the trigger noun itself: "a December assault", "the January 16 attack"
+    for child in mention.head.children:
+        if child.ent_type_ == "DATE" and child.dep_ in ("compound", "amod", "nmod", "npadvmod"):
+            parsed = parse_expression(child.text, pub)
+            if parsed is not None:
+                mention.date, mention.date_token, mention.date_confidence = parsed, child, 0.75
+                return
+
+
+# ---------------------------------------------------------------- diplomatic actions
+
+
+def _word_in(token: Token, words: list[str]) -> bool:
+    text = " ".join(t.lower_ for t in phrase_tokens(token))
+    return token.lemma_.lower() in words or token.lower_ in words or any(
+        f" {w} " in f" {text} " for w in words if " " in w)
+
+
+def _objects(verb: Token) -> list[Token]:
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr", "dative")]
+    for prep, pobj in prep_objects(verb, {"with", "to", "on", "off", "down"}):
+        objs.append(pobj)
+    for child in verb.children:  # "cut off diplomatic ties"
+        if child.dep_ == "prt":
+            objs.extend(c for c in verb.children if c.dep_ == "dobj")
+    return objs
+
+
+def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
+                        attacks: list[EventMention], pub: date | None) -> list[EventMention]:
+    """Every diplomatic action in a sentence, with actor and recipient."""
+    lex = load("diplomatic_lexicon")
+    groups = {"envoy": lex["envoy_words"], "visit": lex["visit_words"], "relations": lex["relations_words"],
+              "counterpart": lex["counterpart_words"], "claim": lex["claim_words"], "statement": ["statement"]}
+    mentions: list[EventMention] = []
+    taken: set[int] = set()
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if token.i in taken:
+            continue
+        kind = None
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod",):
+            negated = any(c.dep_ == "neg" for c in token.children)
+            for entry in lex["verbs"]:
+                if entry["lemma"] != lemma:
+                    continue
+                if negated and lemma not in lex["negated_ok"]:
+                    continue
+                objects = _objects(token)
+                if "object" in entry and not any(_word_in(o, groups[entry["object"]]) for o in objects):
+                    continue
+                if "as_object" in entry and not any(
+                        pobj.lemma_.lower() in entry["as_object"] for prep, pobj in prep_objects(token, {"as"})):
+                    continue
+                if "needs_words" in entry and not any(c.lower_ in entry["needs_words"] for c in token.children):
+                    continue
+                if "needs_prep_object" in entry and not any(
+                        _word_in(p, groups[entry["needs_prep_object"]]) for _, p in prep_objects(token, {"with", "to"})):
+                    continue
+                kind = entry["type"]
+                break
+            if kind is None and lemma in ("ask", "tell", "order", "instruct", "request", "direct", "give"):
+                objs = [c for c in token.children if c.dep_ in ("dobj", "dative")]
+                comp = [c for c in token.children if c.dep_ in ("xcomp", "ccomp")]
+                if any(_word_in(o, lex["envoy_words"]) for o in objs) and any(
+                        c.lemma_ == "leave" or (c.lemma_ == "return" and any(g.dep_ == "neg" for g in c.children))
+                        for c in comp):
+                    kind = "EnvoyExpulsion"
+                    taken.update(c.i for c in comp)
+            if kind is None and lemma in ("return", "leave") and token.dep_ not in ("xcomp",):
+                subj = [c for c in token.children if c.dep_ == "nsubj"]
+                if subj and _word_in(subj[0], lex["envoy_words"]) and (
+                        lemma == "leave" or any(c.dep_ == "neg" for c in token.children)) and any(
+                        c.lemma_ in ("should", "must", "will", "have") for c in token.children):
+                    kind = "EnvoyExpulsion"
+        elif token.pos_ in ("NOUN", "PROPN"):
+            prev = token.doc[token.i - 1] if token.i > 0 else None
+            for key in (f"{prev.lower_} {token.lower_}" if prev is not None else "", token.lemma_.lower()):
+                if key in lex["nouns"]:
+                    needs = lex["noun_needs"].get(key)
+                    context = {t.lower_ for t in phrase_tokens(token)} | {t.lemma_.lower() for t in token.subtree}
+                    if needs and not any(n in context or any(n in c for c in context) for n in needs):
+                        continue
+                    kind = lex["nouns"][key]
+                    break
+        if kind is None:
+            continue
+        mention = EventMention("DiplomaticAction", {kind}, token, token.text, sent)
+        _fill_diplomatic(mention, view, salience, attacks, pub)
+        mentions.append(mention)
+    return mentions
+
+
+def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience,
+                     attacks: list[EventMention], pub: date | None) -> None:
+    lex = load("diplomatic_lexicon")
+    head = mention.head
+    kind = next(iter(mention.types))
+    if head.pos_ in ("VERB", "AUX"):
+        role = agent_of_verb(head, view, salience)
+        if role is None and head.lemma_ in ("return", "leave"):
+            # "the ambassador should not return", said by the ministry: the speaker expels
+            node = head
+            while node.dep_ not in ("ccomp", "ROOT") and node.head.i != node.i:
+                node = node.head
+            if node.dep_ == "ccomp":
+                role = agent_of_verb(node.head, view, salience)
+    else:
+        role = _agent_of_noun(head, view, salience, head.head if head.dep_ == "dobj" else None)
+    if role is not None and view.type_of(role.key) in DIPLOMATIC_ACTOR_TYPES | {"Place"}:
+        mention.agents.append(role)
+    actor_state = view.state_of(role.key) if role else None
+
+    def add_recipient(key: str | None, tok: Token, confidence: float) -> None:
+        if key is None or (actor_state and view.state_of(key) == actor_state) or (role and key == role.key):
+            return
+        if all(r.key != key for r in mention.patients):
+            mention.patients.append(Role(key, tok, confidence))
+
+    # an attack named as the object: its perpetrator is the recipient ("condemned the strikes")
+    attack_heads = {a.head.i: a for a in attacks}
+    scope = [t for t in head.subtree if t.i != head.i] if head.pos_ in ("VERB", "AUX") else list(head.subtree)
+    for tok in scope:
+        if tok.i in attack_heads and tok.dep_ in ("dobj", "pobj", "nsubjpass") and mention.about_attack is None:
+            mention.about_attack = attack_heads[tok.i]
+    envoy_words = lex["envoy_words"]
+    objects = _objects(head) if head.pos_ in ("VERB", "AUX") else []
+    if head.lemma_.lower() in ("ask", "tell", "order", "instruct", "request", "direct", "give", "return", "leave"):
+        objects += [c for c in head.children if c.dep_ in ("dobj", "dative", "nsubj")]
+    if kind in ("EnvoyRecall",):
+        for _, pobj in prep_objects(head, {"from", "to", "in"}):
+            key, tok = entity_of_phrase(pobj, view, place_as_state=True)
+            add_recipient(key, tok or pobj, 0.8)
+        for obj in objects:
+            for _, pobj in prep_objects(obj, {"to", "in"}):
+                key, tok = entity_of_phrase(pobj, view)
+                add_recipient(key, tok or pobj, 0.75)
+    else:
+        for obj in objects:
+            if _word_in(obj, envoy_words) or obj.lemma_.lower() in lex["visit_words"]:
+                # "the Iranian ambassador", "Iran's envoy", "Iranian visits": the envoy's country
+                for tok in phrase_tokens(obj):
+                    hit = view.at(tok)
+                    if hit is not None and tok.dep_ in ("amod", "poss", "compound", "nmod", "pobj"):
+                        key = view.state_of(hit.key) or view.as_actor(hit)
+                        add_recipient(key, tok, 0.8)
+                        break
+                continue
+            key, tok = entity_of_phrase(obj, view)
+            if key is not None:
+                add_recipient(key, tok, 0.8)
+            elif obj.lower_ in PRONOUNS:
+                resolved = salience.resolve(obj)
+                add_recipient(resolved, obj, 0.55)
+        for _, pobj in prep_objects(head, {"with", "from", "to", "against", "for", "on", "of", "between"}):
+            if pobj.i in attack_heads:
+                continue
+            key, tok = entity_of_phrase(pobj, view)
+            add_recipient(key, tok or pobj, 0.75)
+        if not mention.patients:  # "warned of serious consequences for Iran"
+            for tok in head.subtree:
+                if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "against", "to") and tok.i != head.i:
+                    key, hit_tok = entity_of_phrase(tok, view)
+                    add_recipient(key, hit_tok or tok, 0.65)
+    if not mention.patients and kind not in ("Statement",):
+        states = [h for h in hits_in(mention.sent, view) if h.type in ("State", "Place")]
+        others = {view.state_of(h.key) for h in states} - {actor_state, None}
+        if len(others) == 1 and mention.about_attack is None:
+            key = others.pop()
+            tok = next(mention.sent.doc[h.start] for h in states if view.state_of(h.key) == key)
+            add_recipient(key, tok, 0.5)
+    _attach_date(mention, _diplomatic_roots(head), set(), pub)
+
+
+def _diplomatic_roots(head: Token) -> list[Token]:
+    """The trigger and the verbs it hangs from ("triggered a spat on Wednesday by recalling")."""
+    roots = [head]
+    node = head
+    for _ in range(3):
+        if node.dep_ in ("pcomp", "pobj", "xcomp", "advcl", "conj", "dobj", "prep") and node.head.i != node.i:
+            node = node.head
+            if node.pos_ in ("VERB", "AUX"):
+                roots.append(node)
+        else:
+            break
+    return roots

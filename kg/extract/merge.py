@@ -1,0 +1,154 @@
+"""Merging the mentions of one real event within a document.
+
+An article names the same strike several times ("Iran's strikes on Jaish al-Adl", "the attack by
+Iran inside Pakistani territory on January 16", "Tuesday's missile and drone attacks"). Mentions
+are merged in text order into :class:`Event` clusters when they are of the same category and
+nothing conflicts (perpetrator/actor state, target/recipient, territory, date, type family, past vs
+current) and something agrees; a bare definite mention ("the strikes") joins the latest compatible
+event; a bare indefinite mention with no argument is dropped (it names no particular event).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.extract.context import EntityView
+from kg.extract.dates import PartialDate
+from kg.extract.events import EventMention
+
+AERIAL = {"Airstrike", "MissileStrike", "DroneStrike"}
+
+
+@dataclass
+class Event:
+    """A cluster of mentions of one event in one document."""
+
+    category: str
+    key: str = ""
+    mentions: list[EventMention] = field(default_factory=list)
+    types: set[str] = field(default_factory=set)
+    past: bool = False
+    responds_to: list[tuple[Event, float, object]] = field(default_factory=list)  # (cause, confidence, token)
+    killed: list[tuple[int, object, float]] = field(default_factory=list)
+    injured: list[tuple[int, object, float]] = field(default_factory=list)
+    date: PartialDate | None = None
+    date_token: object | None = None
+    date_confidence: float = 0.0
+
+    @property
+    def last(self) -> int:
+        return max(m.head.i for m in self.mentions)
+
+    def agents(self) -> set[str]:
+        return {r.key for m in self.mentions for r in m.agents}
+
+    def patients(self) -> set[str]:
+        return {r.key for m in self.mentions for r in m.patients}
+
+    def places(self) -> set[str]:
+        return {r.key for m in self.mentions for r in m.locations}
+
+
+def _principals(keys: set[str], view: EntityView) -> set[str]:
+    out = set()
+    for key in keys:
+        out.add(view.state_of(key) or key)
+    return out
+
+
+def _types_compatible(a: set[str], b: set[str], category: str) -> bool:
+    if category == "DiplomaticAction":
+        return bool(a & b)
+    specific_a, specific_b = a - {"Attack"}, b - {"Attack"}
+    if not specific_a or not specific_b:
+        return True
+    if specific_a & specific_b:
+        return True
+    return bool(specific_a <= AERIAL and specific_b <= AERIAL)
+
+
+def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
+    """How well a mention fits an event; None when something conflicts."""
+    if event.category != mention.category or not _types_compatible(event.types, mention.types, event.category):
+        return None
+    if event.past != mention.past:
+        return None
+    score = 0
+    mine_agents = _principals({r.key for r in mention.agents}, view)
+    theirs_agents = _principals(event.agents(), view)
+    if mine_agents and theirs_agents:
+        if not mine_agents & theirs_agents:
+            return None
+        score += 2
+    mine_targets = {r.key for r in mention.patients}
+    theirs_targets = event.patients()
+    if mention.category == "DiplomaticAction":
+        mine_targets, theirs_targets = _principals(mine_targets, view), _principals(theirs_targets, view)
+    if mine_targets and theirs_targets:
+        if not mine_targets & theirs_targets:
+            if mention.category == "DiplomaticAction" or not (
+                    _principals(mine_targets, view) & _principals(theirs_targets, view)):
+                return None
+        score += 1
+    mine_land = _principals({r.key for r in mention.locations}, view)
+    theirs_land = _principals(event.places(), view)
+    if mine_land and theirs_land:
+        if not mine_land & theirs_land:
+            return None
+        score += 1
+    if mention.date is not None and event.date is not None and not mention.date.relative_to_event:
+        if not event.date.compatible(mention.date):
+            return None
+        if mention.date.full and event.date.full:
+            score += 1
+    return score
+
+
+def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event]:
+    """Cluster the mentions of a document (in text order) into events."""
+    events: list[Event] = []
+    for mention in sorted(mentions, key=lambda m: m.head.i):
+        if mention.habitual:
+            continue
+        fits = [(score, event) for event in events if (score := _score(event, mention, view)) is not None]
+        chosen = None
+        if mention.has_arguments() or (mention.date is not None and mention.date.full):
+            scored = [(s, e) for s, e in fits if s >= 1]
+            if scored:
+                best = max(s for s, _ in scored)
+                chosen = max((e for s, e in scored if s == best), key=lambda e: e.last)
+            elif not mention.has_arguments() and fits:
+                chosen = max((e for _, e in fits), key=lambda e: e.last)
+        elif (mention.definite or mention.anaphoric_only or mention.weak) and fits:
+            chosen = max((e for _, e in fits), key=lambda e: e.last)
+        if chosen is None:
+            if mention.anaphoric_only or not mention.has_arguments():
+                continue
+            if mention.category == "DiplomaticAction" and not mention.agents:
+                continue
+            chosen = Event(mention.category, past=mention.past)
+            events.append(chosen)
+        chosen.mentions.append(mention)
+        chosen.types |= mention.types
+        mention.event = chosen
+        if mention.date is not None and (chosen.date is None or (mention.date.full and not chosen.date.full)):
+            if not mention.date.relative_to_event:
+                chosen.date, chosen.date_token = mention.date, mention.date_token
+                chosen.date_confidence = mention.date_confidence
+    return events
+
+
+def final_types(event: Event, view: EntityView) -> tuple[str, ...]:
+    """The event's classes: its subtypes, or the generic class, or a subtype inferred from the actor.
+
+    A plain "attack" by an armed group with no weapon word is taken as an armed assault (the
+    usual meaning in conflict reporting); a state's plain "strike" stays a generic Attack.
+    """
+    specific = sorted(event.types - {"Attack"})
+    if event.category == "DiplomaticAction":
+        return tuple(specific)
+    if specific:
+        return tuple(specific)
+    if any(view.type_of(k) == "ArmedGroup" for k in event.agents()):
+        return ("ArmedAssault",)
+    return ("Attack",)

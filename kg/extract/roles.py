@@ -1,0 +1,279 @@
+"""Role filling on the dependency parse: who acted, on whom, where and when.
+
+These helpers are shared by attack and diplomatic-action extraction. Each returns the entity keys
+it found with a confidence that reflects how it was found: a direct grammatical role (subject,
+"by"-agent, possessor, object) is surer than a pronoun resolved by salience or a guess from the
+rest of the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.extract.context import ACTOR_TYPES, EntityView, Hit
+
+# clause boundaries: role filling never crosses into another clause's arguments
+CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "csubj", "parataxis", "xcomp", "acl", "conj", "appos", "mark"}
+LOCATION_PREPS = {"in", "inside", "near", "around", "at", "across", "into", "within", "outside", "on", "over",
+                  "along", "throughout", "from", "onto", "toward", "towards", "off", "by", "between"}
+TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
+PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "itself", "themselves"}
+PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
+RELATIVE = {"which", "that", "who", "whom", "whose"}
+ANAPHOR_HEADS = {"nation", "country", "government", "state", "regime", "military", "army", "ministry", "office",
+                 "forces", "administration", "side", "capital", "republic", "neighbour", "neighbor", "group",
+                 "militants", "organization", "organisation", "movement", "authorities", "officials"}
+GROUP_ANAPHORS = {"group", "militants", "organization", "organisation", "movement"}
+
+
+@dataclass(frozen=True)
+class Role:
+    """An entity filling a role, with the token it was read from and how sure that reading is."""
+
+    key: str
+    token: Token
+    confidence: float
+
+
+def hits_in(tokens: Iterable[Token], view: EntityView) -> list[Hit]:
+    found: list[Hit] = []
+    for token in tokens:
+        hit = view.at(token)
+        if hit is not None and hit not in found:
+            found.append(hit)
+    return found
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The tokens of a noun phrase without its clauses: modifiers, possessors, "of"/"for" phrases."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "ccomp", "advcl", "punct", "cc", "conj", "appos"):
+            continue
+        if child.dep_ == "prep" and child.lower_ not in ("of", "for"):
+            continue
+        out.extend(phrase_tokens(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = None,
+                     place_as_state: bool = True) -> tuple[str | None, Token | None]:
+    """The entity a noun phrase names: the head's own mention first, then its modifiers.
+
+    "Pakistan's Foreign Ministry" -> the ministry; "the Pakistani military" -> Pakistan;
+    "members of the Jaish al-Adl group" -> Jaish al-Adl; "Islamabad" as an actor -> Pakistan.
+    """
+    wanted = types or ACTOR_TYPES
+    head_hit = view.at(head)
+    candidates = ([head_hit] if head_hit else []) + [h for h in hits_in(phrase_tokens(head), view) if h != head_hit]
+    for hit in candidates:
+        if hit.type in wanted:
+            return hit.key, head.doc[hit.start]
+    if place_as_state:
+        for hit in candidates:
+            if hit.type == "Place" and (state := view.state_of(hit.key)):
+                return state, head.doc[hit.start]
+    return None, None
+
+
+class Salience:
+    """Remembers which entities were recently subjects, to resolve "it", "the country", "he"."""
+
+    def __init__(self, view: EntityView):
+        self.view = view
+        self.subjects: list[tuple[int, str, str]] = []  # (token index, key, type)
+        for token in view.doc:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in PRONOUNS:
+                head = token.head.head if token.lower_ in RELATIVE and token.head.dep_ == "relcl" else token
+                key, _ = entity_of_phrase(head, view)
+                if key is not None:
+                    self.subjects.append((token.i, key, view.type_of(key) or ""))
+
+    def resolve(self, pronoun: Token, max_sentences: int = 2) -> str | None:
+        """The entity a pronoun or anaphoric noun refers to: the latest subject of a compatible kind."""
+        word = pronoun.lower_
+        if word in PERSON_PRONOUNS:
+            wanted = {"Official", "Person"}
+        elif word in GROUP_ANAPHORS:
+            wanted = {"ArmedGroup", "Organization"}
+        elif word in ("they", "their", "them", "themselves", "authorities", "officials"):
+            wanted = ACTOR_TYPES
+        else:
+            wanted = {"State", "GovernmentBody", "ArmedGroup", "Organization", "MediaOrganization"}
+        if word in ("nation", "country", "state", "republic", "capital", "neighbour", "neighbor"):
+            wanted = {"State"}
+        sent_starts = [s.start for s in pronoun.doc.sents]
+        current = max(i for i, s in enumerate(sent_starts) if s <= pronoun.i)
+        earliest = sent_starts[max(0, current - max_sentences)]
+        # a pronoun inside what someone said refers to the speaker first ("Iran said it had fired")
+        node = pronoun
+        while node.head.i != node.i and node.dep_ not in ("ccomp",):
+            node = node.head
+        if node.dep_ == "ccomp":
+            for child in node.head.children:
+                if child.dep_ == "nsubj" and child.i < pronoun.i and child.lower_ not in PRONOUNS:
+                    key, _ = entity_of_phrase(child, self.view)
+                    if key is not None and (self.view.type_of(key) in wanted or wanted == {"State"}
+                                            and self.view.state_of(key)):
+                        return key if self.view.type_of(key) in wanted else self.view.state_of(key)
+        for index, key, kind in reversed(self.subjects):
+            if earliest <= index < pronoun.i and index != pronoun.i:
+                if kind in wanted:
+                    return key
+                if wanted == {"State"} and (state := self.view.state_of(key)):
+                    return state
+        return None
+
+
+def _subject_children(verb: Token) -> tuple[list[Token], list[Token]]:
+    active = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    agents = [pobj for c in verb.children if c.dep_ == "agent" for pobj in c.children if pobj.dep_ == "pobj"]
+    return active, agents
+
+
+def agent_of_verb(verb: Token, view: EntityView, salience: Salience, depth: int = 0) -> Role | None:
+    """Who does what a verb says: its subject, its "by" agent, or (for "by recalling", "while
+    warning", "and asking", "to destroy") the subject of the verb it depends on."""
+    if depth > 4:
+        return None
+    active, agents = _subject_children(verb)
+    for agent in agents:
+        key, tok = entity_of_phrase(agent, view)
+        if key is not None:
+            return Role(key, tok, 0.85)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    if not passive:
+        for subject in active:
+            role = subject_role(subject, view, salience)
+            if role is not None:
+                return role
+    if active and not passive:
+        return None
+    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") or (verb.dep_ == "pobj" and verb.pos_ == "VERB"):
+        head = verb.head
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            if head.dep_ == "relcl":
+                break
+            head = head.head
+        if head.i != verb.i and head.pos_ in ("VERB", "AUX"):
+            role = agent_of_verb(head, view, salience, depth + 1)
+            if role is not None:
+                return Role(role.key, role.token, role.confidence - 0.05)
+    return None
+
+
+def subject_role(subject: Token, view: EntityView, salience: Salience) -> Role | None:
+    """The actor a subject phrase stands for, through relative pronouns, pronouns and anaphors."""
+    if subject.lower_ in RELATIVE and subject.head.dep_ in ("relcl", "acl"):
+        antecedent = subject.head.head
+        key, tok = entity_of_phrase(antecedent, view)
+        if key is not None:
+            return Role(key, tok, 0.8)
+        return None
+    if subject.lower_ in PRONOUNS:
+        key = salience.resolve(subject)
+        return Role(key, subject, 0.6) if key else None
+    key, tok = entity_of_phrase(subject, view)
+    if key is not None:
+        return Role(key, tok, 0.85)
+    if subject.lower_ in ANAPHOR_HEADS:
+        key = salience.resolve(subject)
+        return Role(key, subject, 0.55) if key else None
+    return None
+
+
+def prep_objects(token: Token, preps: set[str]) -> Iterator[tuple[str, Token]]:
+    """(preposition, object head) pairs attached to ``token``, including "targeting X" participles."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    yield child.lower_, pobj
+                    for conj in pobj.conjuncts:
+                        yield child.lower_, conj
+            # "inside of", "near to"
+            for sub in child.children:
+                if sub.dep_ == "prep":
+                    for pobj in sub.children:
+                        if pobj.dep_ == "pobj":
+                            yield child.lower_, pobj
+        if child.dep_ in ("acl", "advcl") and child.lemma_ in ("target", "aim", "hit"):
+            for obj in child.children:
+                if obj.dep_ == "dobj":
+                    yield "targeting", obj
+            for prep, pobj in prep_objects(child, {"at"}):
+                yield prep, pobj
+
+
+def places_under(token: Token, view: EntityView, stop: set[int]) -> list[tuple[Hit, Token, int]]:
+    """Places named in location phrases under ``token`` (not crossing clauses or other events).
+
+    Returns (mention, token, depth) so the caller can prefer the most specific place.
+    """
+    found: list[tuple[Hit, Token, int]] = []
+    queue = [(token, 0, False)]
+    seen = {token.i}
+    while queue:
+        node, depth, under_loc = queue.pop(0)
+        for child in node.children:
+            if child.i in seen or child.i in stop:
+                continue
+            seen.add(child.i)
+            if child.dep_ in ("ccomp", "advcl", "csubj", "parataxis", "nsubj", "nsubjpass", "agent", "mark"):
+                continue
+            if child.dep_ == "relcl" and child.lemma_ not in ("hit", "strike", "target", "land"):
+                if child.lemma_ not in ("base", "locate", "situate", "operate"):
+                    continue
+            loc = under_loc or (child.dep_ == "prep" and child.lower_ in LOCATION_PREPS)
+            hit = view.at(child)
+            if hit is not None and hit.type in ("Place", "State") and loc:
+                if all(h != hit for h, _, _ in found):
+                    found.append((hit, child, depth))
+            if depth < 8:
+                queue.append((child, depth + 1, loc))
+    return found
+
+
+def most_specific_place(found: list[tuple[Hit, Token, int]], view: EntityView) -> tuple[str, Token] | None:
+    """The most specific place: a non-State place first (in text order), else a State."""
+    if not found:
+        return None
+    places = [f for f in found if f[0].type == "Place"]
+    if places:
+        # prefer a place that lies inside another one named here ("Saravan in Sistan and Baluchestan")
+        best = min(places, key=lambda f: f[1].i)
+        return best[0].key, best[1]
+    best = min(found, key=lambda f: (f[2], f[1].i))
+    return best[0].key, best[1]
+
+
+def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
+    """DATE entities attached to ``token`` directly or through a preposition (not inside clauses)."""
+    doc = token.doc
+    found: list[Span] = []
+    queue = [(token, 0)]
+    seen = {token.i}
+    while queue:
+        node, depth = queue.pop(0)
+        for child in node.children:
+            if child.i in seen or child.i in stop:
+                continue
+            seen.add(child.i)
+            if child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                if not (child.dep_ in ("npadvmod", "poss") or child.ent_type_ == "DATE"):
+                    continue
+            if child.ent_type_ == "DATE":
+                span = next((e for e in doc.ents if e.start <= child.i < e.end), None)
+                if span is not None and span not in found:
+                    found.append(span)
+                continue
+            if depth < max_depth and child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp"):
+                queue.append((child, depth + 1))
+    return found
+
+
+def in_sentence(sent: Span, token: Token) -> bool:
+    return sent.start <= token.i < sent.end
