@@ -170,7 +170,8 @@ class Resolver:
                           window=window)
         iri, why = self.events.match(mention, taken)
         if iri is None:
-            principal = self._segment(sorted(direct) or sorted(principals))
+            states_ = self.events.states  # a State reads best in the IRI: the army's strike is Pakistan's
+            principal = self._segment(sorted(direct & states_) or sorted(principals & states_) or sorted(direct))
             other = self._segment(sorted(mention.territories) or sorted(targets))
             iri = self.events.mint(mention, principal, other, extraction.document.id)
             node = KnownEvent(iri=iri, category=event.category, types=set(), label=self._event_label(mention, direct))
