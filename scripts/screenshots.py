@@ -24,6 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 SHOWCASE_QUERY = """# Attacks with who carried them out, against whom, where and when
+PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?attack ?perpetrator ?target ?place ?date WHERE {
   ?a a ckg:Attack ; rdfs:label ?attack .
   OPTIONAL { ?a ckg:perpetrator/rdfs:label ?perpetrator }
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
 
         page.goto(url + entity)
         page.wait_for_selector("#entity-graph[data-drawn='1'] canvas")
+        if page.locator("details.evidence summary").count():
+            page.locator("details.evidence summary").first.click()
         page.wait_for_timeout(2500)  # let the layout settle
         page.screenshot(path=str(args.out / "entity.png"), full_page=False)
 

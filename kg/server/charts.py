@@ -49,7 +49,8 @@ def timeline(items: list, width: int = 900, lane: int = 22, margin: int = 40) ->
         stacks[bucket] = level + 1
         placed.append((x, level, item))
     levels = max(level for _, level, _ in placed) + 1
-    height = 40 + levels * lane
+    lane = max(min(lane, 200 / levels), 4)  # a crowded day squeezes its stack instead of growing the picture
+    height = round(40 + levels * lane)
     marks = [Mark(round(x, 1), height - 30 - level * lane, item) for x, level, item in placed]
     ticks = _ticks(first, last, margin, inner)
     return Timeline(width, height, marks, ticks)

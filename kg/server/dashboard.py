@@ -41,6 +41,7 @@ class TimelineItem:
     date: str  # ISO yyyy-mm-dd
     types: list[str]
     category: str  # "Attack", "DiplomaticAction" or "Event"
+    reported: bool = False  # no event date known: placed at the first publication date of its sources
 
 
 @dataclass
@@ -94,9 +95,10 @@ def dashboard_data(store: KGStore, top: int = 12) -> DashboardData:
     data.timeline = _timeline(store, events)
     data.top_actors = _top_actors(store, actors, top)
     data.contested = _contested(store)
-    data.documents = [(r["d"], r.get("title") or r["d"], r.get("date", "")) for r in _rows(store, """
-        SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?i) AS ?date) WHERE {
+    data.documents = [(r["d"], r.get("title") or r.get("source") or r["d"], r.get("date", "")) for r in _rows(store, """
+        SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?i) AS ?date) (SAMPLE(?s) AS ?source) WHERE {
           ?d a ckg:SourceDocument OPTIONAL { ?d dcterms:title ?t } OPTIONAL { ?d dcterms:issued ?i }
+          OPTIONAL { ?d dcterms:source ?s }
         } GROUP BY ?d ORDER BY ?date ?d""")]
     return data
 
@@ -107,6 +109,15 @@ def _timeline(store: KGStore, events: list[str]) -> list[TimelineItem]:
           VALUES ?t {{ {_values(events)} }}
           ?e a ?t ; ckg:date ?date . OPTIONAL {{ ?e rdfs:label ?l }}
         }} GROUP BY ?e ?date ORDER BY ?date ?e""")
+    # Events the sources give no date for: shown (hollow) at the day their first source was published.
+    rows += [dict(r, reported="1") for r in _rows(store, f"""
+        SELECT ?e (MIN(?issued) AS ?date) (SAMPLE(?l) AS ?label)
+               (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types) WHERE {{
+          VALUES ?t {{ {_values(events)} }}
+          ?e a ?t . FILTER NOT EXISTS {{ ?e ckg:date ?any }}
+          GRAPH ?g {{ ?e a ?t0 }} ?g prov:wasDerivedFrom ?doc . ?doc dcterms:issued ?issued .
+          OPTIONAL {{ ?e rdfs:label ?l }}
+        }} GROUP BY ?e ORDER BY ?date ?e""") if r.get("date")]
     attacks, diplomacy = set(subclasses("Attack")), set(subclasses("DiplomaticAction"))
     items = []
     for row in rows:
@@ -115,7 +126,7 @@ def _timeline(store: KGStore, events: list[str]) -> list[TimelineItem]:
         category = ("Attack" if attacks.intersection(types)
                     else "DiplomaticAction" if diplomacy.intersection(types) else "Event")
         label = row.get("label") or ", ".join(class_label(t) for t in specific)
-        items.append(TimelineItem(row["e"], label, row["date"][:10], specific, category))
+        items.append(TimelineItem(row["e"], label, row["date"][:10], specific, category, bool(row.get("reported"))))
     return items
 
 
@@ -143,7 +154,8 @@ def _contested(store: KGStore) -> list[ContestedFact]:
           VALUES ?p {{ {props} }}
           GRAPH ?g {{ ?s ?p ?o }}
           ?g prov:wasDerivedFrom ?doc .
-          OPTIONAL {{ ?doc dcterms:title ?title }}
+          OPTIONAL {{ ?doc dcterms:title ?t }} OPTIONAL {{ ?doc dcterms:source ?src }}
+          BIND(COALESCE(?t, ?src) AS ?title)
           OPTIONAL {{ ?s rdfs:label ?label }}
         }} ORDER BY ?s ?p ?o ?doc""")
     grouped: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))

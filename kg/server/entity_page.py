@@ -123,4 +123,5 @@ def entity_context(view) -> dict:
         "related": view.related_events,
         "map_box": map_box,
         "hrefs": hrefs,
+        "ckg": ONTOLOGY_NS,
     }

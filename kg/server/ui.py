@@ -63,7 +63,8 @@ def index() -> str:
                            initial=queries[0]["text"] if queries else DEFAULT_QUERY)
 
 
-DEFAULT_QUERY = """SELECT ?event ?type ?date WHERE {
+DEFAULT_QUERY = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+SELECT ?event ?type ?date WHERE {
   ?event a ?type ; ckg:date ?date .
   FILTER(STRSTARTS(STR(?type), STR(ckg:)))
 } ORDER BY ?date LIMIT 50
