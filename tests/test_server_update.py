@@ -50,7 +50,8 @@ def ask(url, query) -> bool:
 
 def test_read_only_server_refuses_updates(tmp_path):
     app = create_app(make_store(tmp_path), ServerConfig(workers=0))
-    r = app.test_client().post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State }} }}"})
+    body = f"INSERT DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State }} }}"
+    r = app.test_client().post("/sparql", data={"update": body})
     assert r.status_code == 403 and "read-only" in r.get_data(as_text=True)
     close_app(app)
 

@@ -70,7 +70,8 @@ ASK_NAMED12 = f"ASK {{ GRAPH ?g1 {{ <{K}data1.rdf> a ?type }} GRAPH ?g2 {{ <{K}d
 POSITIVE = [
     ("query_post_form", "POST", f"/sparql/?{DG0}", "query=ASK%20%7B%7D", "application/x-www-form-urlencoded"),
     ("query_dataset_default_graphs_get", "GET",
-     f"/sparql/?query={enc(ASK_DATA12)}&default-graph-uri={enc(K + 'data1.rdf')}&default-graph-uri={enc(K + 'data2.rdf')}",
+     f"/sparql/?query={enc(ASK_DATA12)}&default-graph-uri={enc(K + 'data1.rdf')}"
+     f"&default-graph-uri={enc(K + 'data2.rdf')}",
      None, None),
     ("query_dataset_default_graphs_post", "POST",
      f"/sparql/?default-graph-uri={enc(K + 'data1.rdf')}&default-graph-uri={enc(K + 'data2.rdf')}",
@@ -79,7 +80,8 @@ POSITIVE = [
      f"/sparql/?named-graph-uri={enc(K + 'data1.rdf')}&named-graph-uri={enc(K + 'data2.rdf')}",
      ASK_NAMED12, "application/sparql-query"),
     ("query_dataset_named_graphs_get", "GET",
-     f"/sparql/?query={enc(ASK_NAMED12)}&named-graph-uri={enc(K + 'data1.rdf')}&named-graph-uri={enc(K + 'data2.rdf')}",
+     f"/sparql/?query={enc(ASK_NAMED12)}&named-graph-uri={enc(K + 'data1.rdf')}"
+     f"&named-graph-uri={enc(K + 'data2.rdf')}",
      None, None),
     ("query_dataset_full", "POST",
      f"/sparql/?default-graph-uri={enc(K + 'data3.rdf')}&named-graph-uri={enc(K + 'data1.rdf')}"
