@@ -34,14 +34,14 @@ class Row:
     raw: float | None = None
     unit: str = ""
     note: str = ""
-    higher_is_better: bool = True
 
     @property
     def ratio(self) -> float | None:
-        """ours / raw for rates (higher is better), raw / ours for times: 1.0 = as fast as the engine."""
+        """ours / raw: for rates 1.0 is as fast as the engine and lower is slower; for latencies
+        (unit ms) 1.0 is as fast and higher is slower."""
         if not self.ours or not self.raw:
             return None
-        return self.ours / self.raw if self.higher_is_better else self.raw / self.ours
+        return self.ours / self.raw
 
 
 def machine() -> str:

