@@ -333,7 +333,8 @@ def eval_command(
     from rich.console import Console
 
     from kg.eval import FactsError, load_facts, render, render_summary, score_store
-    from kg.eval.run import Corpus, build_memory_store, default_manifest, known_corpora
+    from kg.eval.run import Corpus, build_memory_store, known_corpora
+    from kg.ingest import folder_manifest
 
     out = Console(soft_wrap=True)
     if all_corpora:
@@ -355,7 +356,7 @@ def eval_command(
         for corpus in corpora:
             gold = load_facts(corpus.facts)
             inputs = build_inputs if build_inputs and not all_corpora else [corpus.articles]
-            chosen = manifest if manifest and not all_corpora else default_manifest(inputs[0])
+            chosen = manifest if manifest and not all_corpora else folder_manifest(inputs)
             with err.status(f"building {corpus.name} in memory…"):
                 try:
                     kg_store, built, nlp = build_memory_store(inputs, chosen, nlp=nlp)

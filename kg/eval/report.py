@@ -71,6 +71,11 @@ def render(report: EvalReport, console: Console) -> None:
                           highlight=False)
     else:
         console.print("\n[bold green]every required fact was found[/]")
+    for section, nodes in report.false_positives.items():
+        shown = ", ".join(nodes[:30]) + (f" … and {len(nodes) - 30} more" if len(nodes) > 30 else "")
+        console.print(f"\n[bold]{len(nodes)} {section} in the graph match no gold fact[/] "
+                      f"(false positives, or salient facts the file does not list): {escape(shown)}",
+                      highlight=False)
     if report.duplicates:
         console.print(f"\n[bold yellow]{len(report.duplicates)} duplicates[/] (one thing, several nodes):")
         for dup in report.duplicates:

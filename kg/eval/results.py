@@ -113,6 +113,7 @@ class EvalReport:
     other_facts: SectionResult = field(default_factory=SectionResult)
     missed: list[Miss] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    false_positives: dict[str, list[str]] = field(default_factory=dict)  # section -> nodes matching no gold
 
     @property
     def ok(self) -> bool:
@@ -139,4 +140,5 @@ class EvalReport:
             "argument_accuracy": self.argument_accuracy().as_dict(),
             "missed": [asdict(m) for m in self.missed],
             "duplicates": [asdict(d) for d in self.duplicates],
+            "false_positives": self.false_positives,
         }

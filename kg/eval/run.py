@@ -18,11 +18,6 @@ class Corpus:
     articles: Path
     facts: Path
 
-    @property
-    def manifest(self) -> Path | None:
-        """A corpus folder may carry its publication dates in ``manifest.csv`` / ``manifest.jsonl``."""
-        return default_manifest(self.articles)
-
 
 def known_corpora() -> list[Corpus]:
     """The seeds (shared spec), the development set and the bundled examples."""
@@ -34,17 +29,8 @@ def known_corpora() -> list[Corpus]:
     ]
 
 
-def default_manifest(folder: Path) -> Path | None:
-    if not folder.is_dir():
-        return None
-    for name in ("manifest.csv", "manifest.jsonl"):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
 def build_memory_store(inputs: list[Path], manifest: Path | None, settings: Settings | None = None, nlp=None):
-    """Build the inputs into a fresh in-memory store; returns (store, build report)."""
+    """Build the inputs into a fresh in-memory store; returns (store, build report, the NLP pipeline)."""
     from kg.ingest import load_manifest
     from kg.pipeline import Builder
     from kg.store import KGStore

@@ -93,6 +93,8 @@ def _score_entities(view: GraphView, facts: GoldFacts, report: EvalReport) -> No
             continue  # named like an optional entity (under another type): not an error either way
         section.by_type.setdefault(category, Counts()).fp += 1
         section.counts.fp += 1
+        if node not in duplicate_of_required:
+            report.false_positives.setdefault("entities", []).append(f"{view.show(node)} {category}")
 
 
 def _matches_any(view: GraphView, node: str, facts: GoldFacts) -> bool:
@@ -286,6 +288,8 @@ def _score_events(view, facts, golds: list[GoldEvent], root: str, section: Secti
         section.counts.fp += 1
         kinds = "/".join(sorted(view.specific_types(node, root))) or root
         section.by_type.setdefault(kinds, Counts()).fp += 1
+        if not any(node in extra for extra in duplicates.values()):
+            report.false_positives.setdefault(name, []).append(f"{view.show(node)} {kinds}")
 
 
 def _wanted(gold: GoldEvent, arg: str) -> str:
@@ -311,6 +315,9 @@ def _event_absent_reason(view, gold: GoldEvent, nodes, pairings, taken) -> str:
                 and any(source_matches(s, src) for s in gold.sources for src in view.sources(p.node))]
     if gold.sources and not reported:
         return f"no {kind} node is reported by {', '.join(gold.sources)}"
+    if gold.category == "DiplomaticAction" and gold.types and not any(
+            set(gold.types) & view.specific_types(p.node, gold.category) for p in reported):
+        return f"no {'/'.join(gold.types)} node is reported by {', '.join(gold.sources) or 'any document'}"
     best = (reported or candidates)[0]
     known = "; ".join(f"{a}={'ok' if v else ('none' if v is None else best.detail.get(a, '?'))}"
                       for a, v in best.checks.items())
