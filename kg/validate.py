@@ -181,6 +181,8 @@ def _findings(report, data_graph) -> Iterable[Finding]:
         focus = report.value(result, sh("focusNode"))
         value = report.value(result, sh("value"))
         path = report.value(result, sh("resultPath"))
+        if value == focus:  # node-level constraints report the focus node itself as the value
+            value = None
         yield Finding(severity, str(message), _describe(data_graph, focus),
                       None if value is None else _describe(data_graph, value),
                       None if path is None else _short(path))

@@ -426,9 +426,13 @@ def _describe(entity, term: Term, annotations, add_iri) -> None:
 def write_turtle(owl_path: Path, ttl_path: Path):
     """The RDF/XML as Turtle with readable prefixes; returns the rdflib graph."""
     from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
 
+    parsed = Graph().parse(owl_path, format="xml")
+    # canonical blank-node labels, so the Turtle's order does not depend on Python's hash seed
     graph = Graph(bind_namespaces="none")  # rdflib would otherwise bind schema: to https://schema.org/
-    graph.parse(owl_path, format="xml")
+    for triple in to_canonical_graph(parsed):
+        graph.add(triple)
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True)
     ttl_path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
@@ -525,6 +529,7 @@ def write_html(index: dict, path: Path) -> None:
 
 
 def main(out_dir: Path = HERE) -> int:
+    out_dir.mkdir(parents=True, exist_ok=True)
     owl_path = out_dir / "conflict-kg.owl"
     build_owl(owl_path)
     graph = write_turtle(owl_path, out_dir / "conflict-kg.ttl")
