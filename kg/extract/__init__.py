@@ -16,7 +16,6 @@ import spacy
 from spacy.tokens import Doc, Token
 
 from kg.config import Settings
-
 from kg.extract.attribution import attribution_of
 from kg.extract.casualties import find_casualties
 from kg.extract.context import EntityView
@@ -94,6 +93,7 @@ def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
             previous = attacks_here[-1]
     _resolve_relative_dates(per_sentence)
     _reactions_to_attacks(events, view)
+    _recipients_from_context(events, view)
 
     attributions = {sent.start: attribution for sent, _, _, attribution in per_sentence}
     for number, event in enumerate(events, start=1):
@@ -147,6 +147,31 @@ def _reactions_to_attacks(events: list[Event], view: EntityView) -> None:
                     if (view.state_of(role.key) or role.key) not in actor_states:
                         mention.patients.append(Role(role.key, mention.head, 0.65))
                         break
+
+
+def _recipients_from_context(events: list[Event], view: EntityView) -> None:
+    """A condemnation or warning with no named recipient is aimed at whoever last attacked the
+    actor's state in this article (a weak guess, confidence 0.45)."""
+    for event in events:
+        if event.category != "DiplomaticAction" or event.patients() or not event.agents():
+            continue
+        if not event.types & {"Condemnation", "Warning", "Demand", "EnvoyRecall", "EnvoyExpulsion", "EnvoySummons",
+                              "RelationsSevered", "VisitSuspension"}:
+            continue
+        actor_states = {view.state_of(k) or k for k in event.agents()}
+        start = min(m.head.i for m in event.mentions)
+        for attack in sorted((e for e in events if e.category == "Attack"), key=lambda e: -e.last):
+            if min(m.head.i for m in attack.mentions) > start:
+                continue
+            land = {view.state_of(k) for k in attack.places() | attack.patients()}
+            if not land & actor_states:
+                continue
+            perpetrators = [r for m in attack.mentions for r in m.agents
+                            if (view.state_of(r.key) or r.key) not in actor_states]
+            if perpetrators:
+                first = min(event.mentions, key=lambda m: m.head.i)
+                first.patients.append(Role(perpetrators[0].key, first.head, 0.45))
+                break
 
 
 def _emit(extraction: DocumentExtraction, document: Document, event: Event, view: EntityView,

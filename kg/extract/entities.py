@@ -90,7 +90,7 @@ class EntityIndex:
                 return key
             nxt = None
             for fact in self.facts:
-                if fact.subject == key and fact.object_is_key and fact.predicate in ("affiliation", "locatedIn"):
+                if fact.subject == key and fact.object_is_key and fact.predicate in ("affiliation", "partOf", "locatedIn"):
                     nxt = fact.object
                     if self._by_key.get(nxt) is not None and self._by_key[nxt].type == "State":
                         return nxt
@@ -252,7 +252,7 @@ class _Builder:
             if record.type == "GovernmentBody" and info.get("state"):
                 target = self.index.add_state(info["state"], self.evidence(span, conf))
                 if target:
-                    self.index.add_fact(key, "affiliation", target, self.evidence(span, conf))
+                    self.index.add_fact(key, "partOf", target, self.evidence(span, conf))
             if record.type == "Place":
                 self._place_facts(key, span, info, conf)
             if record.type == "ArmedGroup":

@@ -34,6 +34,8 @@ from kg.extract.roles import (
     subject_role,
 )
 
+QUANTITY_NOUNS = {"wave", "series", "string", "spate", "barrage", "round", "salvo", "volley", "number", "pair",
+                  "couple", "flurry", "campaign"}
 ATTACK_SUBTYPES = ("Airstrike", "MissileStrike", "DroneStrike", "Bombing", "ArmedAssault")
 TARGET_TYPES = {"ArmedGroup", "GovernmentBody", "Organization", "Official", "Person", "State", "MediaOrganization"}
 
@@ -93,8 +95,18 @@ def _modifier_types(head: Token) -> set[str]:
                         kind = mods.get(grand.lemma_.lower())
                         if kind:
                             found.add(kind)
-    if head.i > 0 and (kind := mods.get(head.doc[head.i - 1].lower_)):
+    # the words right before the trigger, read as a list ("missile and drone strikes", "air, drone strikes")
+    i = head.i - 1
+    while i >= max(0, head.i - 6):
+        word = head.doc[i]
+        if word.lower_ in ("and", ",", "or", "-", "/"):
+            i -= 1
+            continue
+        kind = mods.get(word.lower_) or mods.get(word.lemma_.lower())
+        if not kind:
+            break
         found.add(kind)
+        i -= 1
     return found
 
 
@@ -111,7 +123,7 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
             if key and key in lex["nouns"]:
                 types = set(lex["nouns"][key]) | _modifier_types(token)
                 text = f"{prev.text} {token.text}" if " " in key else token.text
-                return types, text, key in lex["anaphoric_only"]
+                return types, text, key in lex["anaphoric_only"] and not types
         if lemma in lex["weapon_nouns"]:
             head = token.head
             if token.dep_ == "dobj" and head.lemma_.lower() in lex["fire_verbs"]:
@@ -188,9 +200,10 @@ def _flags(head: Token, mention: EventMention) -> None:
         mention.habitual = True
     if words & set(lex["past_modifiers"]):
         mention.past = True
-    if head.pos_ != "VERB" and head.tag_ in ("NNS", "NNPS") and not _definite(head) and not any(
-            c.dep_ in ("poss", "nummod", "det") for c in head.children) and head.dep_ == "pobj" and (
-            head.head.lower_ in ("for", "of")):
+    if (head.pos_ != "VERB" and head.tag_ in ("NNS", "NNPS") and head.dep_ == "pobj"
+            and head.head.lower_ in ("for", "of") and head.head.head.lemma_.lower() not in (
+                "responsibility", "credit", "series", "wave", "string", "spate", "claim")
+            and all(c.dep_ in ("amod", "punct") for c in head.children)):
         mention.habitual = True  # "a base for attacks", "the threat of attacks"
     if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "neg" for c in head.children):
         mention.habitual = True  # "did not attack": no event
@@ -203,7 +216,11 @@ def _light_verb(head: Token) -> Token | None:
     # walk through conjuncts and appositions to the first noun of the chain
     while node.dep_ in ("conj", "appos") and node.head.pos_ in ("NOUN", "PROPN"):
         node = node.head
-    if node.dep_ == "dobj" and node.head.lemma_.lower() in lex["light_verbs"]:
+    # "a series of strikes", "a wave of attacks": the quantity noun stands in the verb's place
+    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in QUANTITY_NOUNS:
+        node = node.head.head
+    if node.dep_ == "dobj" and (node.head.lemma_.lower() in lex["light_verbs"] or (
+            node.lemma_.lower() in lex["weapon_nouns"] and node.head.lemma_.lower() in lex["fire_verbs"])):
         return node.head
     if node.dep_ == "pobj":
         prep = node.head
@@ -212,9 +229,6 @@ def _light_verb(head: Token) -> Token | None:
             verb = holder.head
             if holder.dep_ in ("dobj", "pobj") and verb.lemma_.lower() in ("claim", "take", "accept", "deny", "of"):
                 return verb if verb.lower_ != "of" else verb.head
-        if holder.lemma_.lower() in ("wave", "series", "string", "spate", "barrage", "round", "salvo", "volley"):
-            if holder.dep_ == "dobj" and holder.head.lemma_.lower() in lex["light_verbs"]:
-                return holder.head
     if node.dep_ == "nsubjpass" and node.head.lemma_.lower() in lex["light_verbs"]:
         return node.head
     return None
@@ -252,7 +266,7 @@ def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Tok
             return Role(role.key, role.token, role.confidence - 0.05)
     # "claim of responsibility": the holder noun's possessor
     node = head
-    for _ in range(3):
+    for _ in range(6):
         if node.dep_ in ("pobj", "prep", "dobj"):
             node = node.head
             if node.pos_ == "NOUN" and node.lemma_.lower() in ("claim", "responsibility", "admission"):
@@ -261,6 +275,22 @@ def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Tok
                         key, tok = entity_of_phrase(child, view)
                         if key is not None:
                             return Role(key, tok, 0.8)
+    # a claim of responsibility earlier in the sentence names the attacker even when the parse is off
+    for token in head.sent:
+        if token.i >= head.i:
+            break
+        if token.lemma_.lower() == "responsibility":
+            claim = token.head if token.head.lemma_.lower() in ("claim", "take", "accept") else None
+            if claim is None and token.dep_ == "pobj" and token.head.head.lemma_.lower() == "claim":
+                claim = token.head.head
+            if claim is None:
+                continue
+            if claim.pos_ == "NOUN":
+                role = _agent_of_noun(claim, view, salience, None) if claim.i != head.i else None
+            else:
+                role = agent_of_verb(claim, view, salience)
+            if role is not None:
+                return Role(role.key, role.token, role.confidence - 0.1)
     # conjunct or apposition of another attack noun: share its agent ("missile and drone attacks")
     if head.dep_ in ("conj", "appos") and _is_attack_noun(head.head):
         return _agent_of_noun(head.head, view, salience, _light_verb(head.head))
@@ -376,6 +406,18 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
             mention.agents.append(role)
         if light is not None and light.pos_ == "VERB":
             roots.append(light)
+        # "explosions were reported near Saravan": where and when come from the verb
+        if head.dep_ in ("nsubjpass", "nsubj") and head.head.pos_ == "VERB" and head.head.lemma_.lower() in (
+                "report", "hear", "see", "occur", "happen", "take", "rock", "hit", "strike", "kill", "target",
+                "destroy", "leave", "land", "come", "wound", "injure"):
+            roots.append(head.head)
+        # "fired missiles to destroy strongholds of X": the purpose clause names the target
+        if light is not None and light.pos_ == "VERB":
+            for comp in light.children:
+                if comp.dep_ in ("xcomp", "advcl") and comp.lemma_.lower() in ("destroy", "target", "hit", "strike",
+                                                                               "attack", "eliminate", "neutralize"):
+                    direct.extend(c for c in comp.children if c.dep_ == "dobj")
+                    roots.append(comp)
         # "the strikes targeted X", "explosions, which hit two locations around Saravan"
         for verb in [head.head] + [c for c in head.children if c.dep_ == "relcl"]:
             if verb.pos_ == "VERB" and _subject_is_attack(verb) is not None and verb.lemma_.lower() in load(
@@ -457,7 +499,10 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                 if "object" in entry and not any(_word_in(o, groups[entry["object"]]) for o in objects):
                     continue
                 if "as_object" in entry and not any(
-                        pobj.lemma_.lower() in entry["as_object"] for prep, pobj in prep_objects(token, {"as"})):
+                        pobj.lemma_.lower() in entry["as_object"]
+                        for holder in [token, *objects] for _, pobj in prep_objects(holder, {"as"})):
+                    continue
+                if entry.get("needs_object") and not objects:
                     continue
                 if "needs_words" in entry and not any(c.lower_ in entry["needs_words"] for c in token.children):
                     continue
@@ -504,7 +549,7 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
     head = mention.head
     kind = next(iter(mention.types))
     if head.pos_ in ("VERB", "AUX"):
-        role = agent_of_verb(head, view, salience)
+        role = agent_of_verb(head, view, salience) if head.lemma_ not in ("return", "leave") else None
         if role is None and head.lemma_ in ("return", "leave"):
             # "the ambassador should not return", said by the ministry: the speaker expels
             node = head
@@ -559,7 +604,9 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
             elif obj.lower_ in PRONOUNS:
                 resolved = salience.resolve(obj)
                 add_recipient(resolved, obj, 0.55)
-        for _, pobj in prep_objects(head, {"with", "from", "to", "against", "for", "on", "of", "between"}):
+        holders = [head] + [o for o in objects if not _word_in(o, envoy_words)]
+        for _, pobj in [pair for holder in holders for pair in prep_objects(
+                holder, {"with", "from", "to", "against", "for", "on", "of", "between"})]:
             if pobj.i in attack_heads:
                 continue
             key, tok = entity_of_phrase(pobj, view)

@@ -117,7 +117,7 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
             if scored:
                 best = max(s for s, _ in scored)
                 chosen = max((e for s, e in scored if s == best), key=lambda e: e.last)
-            elif not mention.has_arguments() and fits:
+            elif (not mention.has_arguments() or (mention.definite and not mention.agents)) and fits:
                 chosen = max((e for _, e in fits), key=lambda e: e.last)
         elif (mention.definite or mention.anaphoric_only or mention.weak) and fits:
             chosen = max((e for _, e in fits), key=lambda e: e.last)

@@ -18,7 +18,7 @@ from kg.extract.context import ACTOR_TYPES, EntityView, Hit
 # clause boundaries: role filling never crosses into another clause's arguments
 CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "csubj", "parataxis", "xcomp", "acl", "conj", "appos", "mark"}
 LOCATION_PREPS = {"in", "inside", "near", "around", "at", "across", "into", "within", "outside", "on", "over",
-                  "along", "throughout", "from", "onto", "toward", "towards", "off", "by", "between"}
+                  "along", "throughout", "from", "onto", "toward", "towards", "off", "between"}
 TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "itself", "themselves"}
 PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
@@ -26,6 +26,9 @@ RELATIVE = {"which", "that", "who", "whom", "whose"}
 ANAPHOR_HEADS = {"nation", "country", "government", "state", "regime", "military", "army", "ministry", "office",
                  "forces", "administration", "side", "capital", "republic", "neighbour", "neighbor", "group",
                  "militants", "organization", "organisation", "movement", "authorities", "officials"}
+TERRITORY_HEADS = {"territory", "soil", "airspace", "border", "borders", "land", "lands", "side", "waters",
+                   "sovereignty", "region", "province", "city", "town", "village", "part", "capital", "area",
+                   "frontier", "coast", "mainland"}
 GROUP_ANAPHORS = {"group", "militants", "organization", "organisation", "movement"}
 
 
@@ -114,13 +117,16 @@ class Salience:
             node = node.head
         if node.dep_ == "ccomp":
             for child in node.head.children:
-                if child.dep_ == "nsubj" and child.i < pronoun.i and child.lower_ not in PRONOUNS:
+                if child.dep_ == "nsubj" and child.lower_ not in PRONOUNS:
                     key, _ = entity_of_phrase(child, self.view)
                     if key is not None and (self.view.type_of(key) in wanted or wanted == {"State"}
                                             and self.view.state_of(key)):
                         return key if self.view.type_of(key) in wanted else self.view.state_of(key)
-        for index, key, kind in reversed(self.subjects):
-            if earliest <= index < pronoun.i and index != pronoun.i:
+        window = [(i, k, t) for i, k, t in self.subjects if earliest <= i < pronoun.i]
+        main = [(i, k, t) for i, k, t in window if self.view.doc[i].head.dep_ == "ROOT"]
+        this_sentence = [(i, k, t) for i, k, t in window if i >= sent_starts[current]]
+        for group in (this_sentence, main, window):
+            for _index, key, kind in reversed(group):
                 if kind in wanted:
                     return key
                 if wanted == {"State"} and (state := self.view.state_of(key)):
@@ -224,11 +230,17 @@ def places_under(token: Token, view: EntityView, stop: set[int]) -> list[tuple[H
             seen.add(child.i)
             if child.dep_ in ("ccomp", "advcl", "csubj", "parataxis", "nsubj", "nsubjpass", "agent", "mark"):
                 continue
+            if child.lower_ in ("according", "citing", "quoting") or (child.lower_ == "as" and any(
+                    g.lower_ in ("stated", "reported", "said") for g in child.children)):
+                continue  # "according to a source in Islamabad" says where the source is
             if child.dep_ == "relcl" and child.lemma_ not in ("hit", "strike", "target", "land"):
                 if child.lemma_ not in ("base", "locate", "situate", "operate"):
                     continue
             loc = under_loc or (child.dep_ == "prep" and child.lower_ in LOCATION_PREPS)
             hit = view.at(child)
+            if (hit is not None and hit.type == "State" and child.dep_ in ("amod", "compound", "nmod")
+                    and child.head.lemma_.lower() not in TERRITORY_HEADS):
+                hit = None  # "an Israeli spy base" is not in Israel; "Iranian territory" is in Iran
             if hit is not None and hit.type in ("Place", "State") and loc:
                 if all(h != hit for h, _, _ in found):
                     found.append((hit, child, depth))
