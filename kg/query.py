@@ -138,18 +138,9 @@ def substitution_term(value: str):
     return ox.Literal(value)
 
 
-def bind_values(text: str, values: dict[str, str]) -> str:
-    """The query with a trailing ``VALUES`` clause binding each named variable (canned-query parameters).
-
-    A trailing VALUES joins with the WHERE pattern before grouping and projection, so it works for
-    variables the query does not select (Oxigraph's substitutions require them to be projected).
-    """
-    names = sorted(values)
-    for name in names:
-        if not name.replace("_", "").isalnum():
-            raise QueryError(f"not a variable name: {name!r}")
-    row = " ".join(str(substitution_term(values[n])) for n in names)
-    return f"{text}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+def sparql_term(value: str) -> str:
+    """A canned-query parameter as SPARQL text: ``<iri>`` for an absolute IRI, else a string literal."""
+    return str(substitution_term(value))
 
 
 def variable(name: str):
@@ -258,7 +249,7 @@ def evaluate(
     """
     target, kwargs = _dataset(store, default_graphs, named_graphs)
     if substitutions:
-        text = bind_values(text, substitutions)
+        kwargs["substitutions"] = {ox.Variable(k): substitution_term(v) for k, v in substitutions.items()}
     result = run_query(target, text, **kwargs)
     try:
         if isinstance(result, ox.QueryBoolean):

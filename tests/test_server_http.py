@@ -76,6 +76,10 @@ QUERY_FILE = """# title: Events by perpetrator
 SELECT ?event ?date WHERE { ?event ckg:perpetrator ?actor . OPTIONAL { ?event ckg:date ?date } }
 ORDER BY ?event
 """
+COUNT_FILE = """# title: Links to states
+# param: state
+SELECT (COUNT(*) AS ?n) WHERE { ?x ?p ?state . ?state a ckg:State }
+"""
 
 
 def make_store(tmp_path: Path) -> KGStore:
@@ -120,6 +124,7 @@ def served(tmp_path_factory):
     queries = tmp / "queries"
     queries.mkdir()
     (queries / "events_by_perpetrator.rq").write_text(QUERY_FILE, encoding="utf-8")
+    (queries / "links_to_states.rq").write_text(COUNT_FILE, encoding="utf-8")
     app = create_app(make_store(tmp), ServerConfig(timeout=2.0, max_rows=40, workers=2, max_body_bytes=20_000))
     app.config["KG_QUERIES_DIR"] = queries
     server, url = start(app)
@@ -447,7 +452,8 @@ def test_ontology_is_served_by_accept(served):
 # -- canned queries -----------------------------------------------------------------------------------
 def test_canned_queries_listed_and_runnable(served):
     listing = served.get("/queries", headers={"Accept": "application/json"}).json()
-    assert [(q["name"], q["title"]) for q in listing] == [("events_by_perpetrator", "Events by perpetrator")]
+    assert [(q["name"], q["title"]) for q in listing] == [("events_by_perpetrator", "Events by perpetrator"),
+                                                          ("links_to_states", "Links to states")]
     assert listing[0]["params"][0]["name"] == "actor"
     html = served.get("/queries", headers={"Accept": "text/html"}).text
     assert "Events by perpetrator" in html
@@ -459,6 +465,12 @@ def test_canned_queries_listed_and_runnable(served):
                    headers={"Accept": "text/tab-separated-values"})
     assert f"<{E1}>" in r.text
     assert served.get("/queries/events_by_perpetrator.rq").text == QUERY_FILE
+    # a parameter narrows an aggregate over a variable the query does not select
+    def links(**params):
+        r = served.get("/queries/links_to_states", params=params, headers={"Accept": "application/json"})
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+    south = served.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?x ?p <{BASE}state/southland> }}")[0]["n"]["value"]
+    assert links(state=BASE + "state/southland") == int(south) < links()
     assert served.get("/queries/nothing").status_code == 404
     assert served.get("/queries/events_by_perpetrator", params={"bogus": "1"}).status_code == 400
 

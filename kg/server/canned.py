@@ -2,9 +2,10 @@
 
 A query file starts with a comment header: ``# title: ...``, ``# description: ...`` and optional
 ``# param: NAME [description]`` lines. ``/queries/<name>?NAME=value`` binds the variable ``?NAME``
-(SEP-0007 substitution): an absolute ``http(s)://`` value becomes an IRI, anything else a plain
-literal. Results come in every format /sparql offers (``Accept`` or ``format=``), under the same
-safety checks and limits. ``/queries/<name>.rq`` returns the query text itself.
+with a ``VALUES`` block right after the first ``WHERE {`` (the convention of queries/README.md): an
+absolute ``http(s)://`` value becomes an IRI, anything else a plain literal. Results come in every
+format /sparql offers (``Accept`` or ``format=``), under the same safety checks and limits.
+``/queries/<name>.rq`` returns the query text itself.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request, url_for
 
 from kg.config import QUERIES_DIR
+from kg.query import sparql_term
 from kg.server import negotiation
+from kg.server.safety import tokens
 
 bp = Blueprint("canned", __name__)
 HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$", re.IGNORECASE)
@@ -114,4 +117,31 @@ def run(name: str) -> Response:
     if unknown:
         return Response(f"unknown parameter {unknown[0]!r}; this query takes: "
                         f"{', '.join(sorted(declared)) or 'none'}\n", status=400, mimetype="text/plain")
-    return answer_query(query.text, {}, substitutions=substitutions)
+    try:
+        text = bind_parameters(query.text, substitutions)
+    except ValueError as exc:
+        return Response(f"{exc}\n", status=400, mimetype="text/plain")
+    return answer_query(text, {})
+
+
+def bind_parameters(text: str, values: dict[str, str]) -> str:
+    """Insert ``VALUES ?NAME { term }`` right after the query's first ``WHERE {`` (queries/README.md).
+
+    Binding inside the pattern (not a trailing VALUES, which SPARQL applies after grouping) narrows
+    aggregates and works for variables the query does not select. The position is found with the
+    SPARQL tokeniser, so ``WHERE {`` inside a string or comment is never taken for it.
+    """
+    if not values:
+        return text
+    toks = tokens(text)
+    for i, tok in enumerate(toks):
+        if tok.keyword == "WHERE" and i + 1 < len(toks) and toks[i + 1].text == "{":
+            at = toks[i + 1].start + 1
+            break
+    else:
+        brace = next((t for t in toks if t.text == "{" and t.kind == "other"), None)
+        if brace is None:
+            raise ValueError("this query has no group pattern to bind parameters in")
+        at = brace.start + 1
+    clause = " ".join(f"VALUES ?{name} {{ {sparql_term(value)} }}" for name, value in sorted(values.items()))
+    return f"{text[:at]} {clause} {text[at:]}"
