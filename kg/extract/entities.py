@@ -137,7 +137,7 @@ class EntityIndex:
 # ---------------------------------------------------------------------- collect
 def collect_entities(document: Document, doc: Doc) -> EntityIndex:
     """One record per distinct entity of ``doc`` (made by ``kg.nlp.load_pipeline``), with facts."""
-    index = EntityIndex(gazetteer=load_gazetteer())
+    index = EntityIndex(gazetteer=load_gazetteer(None))  # positional None: the same lru_cache entry as kg_entities
     builder = _Builder(document, doc, index)
     for ent in doc.ents:
         if ent.label_ in ENTITY_LABELS:
