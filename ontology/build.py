@@ -242,6 +242,10 @@ PROPERTIES = [
          kind="object", domain=("Event",), range=("Event",), inverse="answeredBy"),
     Term("affiliation", "affiliation", "The state or body a person serves or belongs to.",
          kind="object", domain=("Person",), range=("Actor",), close=("schema:affiliation",)),
+    Term("partOf", "part of",
+         "The state or organization a body belongs to: a ministry, army or police force to its state, "
+         "an armed wing to its movement. (affiliation is the same link for persons.)",
+         kind="object", domain=("Organization",), range=("Actor",), close=("schema:parentOrganization",)),
     Term("basedIn", "based in", "Where an armed group is based or mainly operates from.",
          kind="object", domain=("ArmedGroup",), range=("Place",), close=("schema:location",)),
     Term("attributedTo", "attributed to",

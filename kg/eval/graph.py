@@ -17,7 +17,7 @@ from kg.eval.names import norm, source_key
 
 # Properties whose values the scorer reads (contract section 3).
 PROPERTIES = ("perpetrator", "target", "actor", "recipient", "location", "locatedIn", "date", "killed",
-              "injured", "inResponseTo", "position", "affiliation", "basedIn")
+              "injured", "inResponseTo", "position", "affiliation", "partOf", "basedIn")
 
 
 @cache
@@ -155,8 +155,9 @@ class GraphView:
         return bool(self.names.get(node, set()) & names)
 
     def refers_to(self, node: str, names: set[str]) -> bool:
-        """The node is the named entity, or serves it (an official's or body's ckg:affiliation)."""
-        return self.named(node, names) or any(self.named(a, names) for a in self.values(node, "affiliation"))
+        """The node is the named entity, or serves it (an official's ckg:affiliation, a body's ckg:partOf)."""
+        serves = [*self.values(node, "affiliation"), *self.values(node, "partOf")]
+        return self.named(node, names) or any(self.named(a, names) for a in serves)
 
     def sources(self, node: str) -> set[str]:
         """File names / URLs of the documents whose graphs state something about the node."""

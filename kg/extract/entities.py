@@ -90,7 +90,8 @@ class EntityIndex:
                 return key
             nxt = None
             for fact in self.facts:
-                if fact.subject == key and fact.object_is_key and fact.predicate in ("affiliation", "partOf", "locatedIn"):
+                serves_or_in = fact.predicate in ("affiliation", "partOf", "locatedIn")
+                if fact.subject == key and fact.object_is_key and serves_or_in:
                     nxt = fact.object
                     if self._by_key.get(nxt) is not None and self._by_key[nxt].type == "State":
                         return nxt

@@ -57,10 +57,10 @@ def known_records(store, base: str) -> list[KnownEntity | KnownEvent]:
             entities[node].ids["wikidata"] = other[len(WIKIDATA):]
         elif other.startswith(GEONAMES):
             entities[node].ids["geonames"] = other[len(GEONAMES):].strip("/")
-    for node, pred, obj in _rows(store, """SELECT ?s ?p ?o WHERE { VALUES ?p { ckg:affiliation ckg:locatedIn
+    for node, pred, obj in _rows(store, """SELECT ?s ?p ?o WHERE { VALUES ?p { ckg:affiliation ckg:partOf ckg:locatedIn
             ckg:perpetrator ckg:actor ckg:target ckg:recipient ckg:location ckg:date } ?s ?p ?o }"""):
         prop = pred[len(ns):]
-        if node in entities and prop == "affiliation":
+        if node in entities and prop in ("affiliation", "partOf"):
             entities[node].affiliations.add(obj)
         elif node in entities and prop == "locatedIn":
             entities[node].containers.add(obj)

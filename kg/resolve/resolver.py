@@ -78,7 +78,7 @@ class Resolver:
     # -- entities ----------------------------------------------------------------------------
     def _resolve_entity(self, record: EntityRecord, facts, iris, doc_id: str, explanations: list[str]) -> str:
         affiliations = {iris[f.object] for f in facts[record.key]
-                        if f.predicate == "affiliation" and f.object_is_key and f.object in iris}
+                        if f.predicate in ("affiliation", "partOf") and f.object_is_key and f.object in iris}
         local_people = {k: v for k, v in iris.items() if v in self.entities.nodes
                         and self.entities.nodes[v].types & {"Person", "Official"}}
         iri, why = self.entities.match(record, local_people, affiliations)
@@ -114,12 +114,12 @@ class Resolver:
     def _update_relations(self, facts: list[Fact], iris: dict[str, str]) -> None:
         """Affiliations and containment feed later matching (persons, event territories)."""
         for fact in facts:
-            if fact.predicate not in ("affiliation", "locatedIn") or not fact.object_is_key:
+            if fact.predicate not in ("affiliation", "partOf", "locatedIn") or not fact.object_is_key:
                 continue
             subject, obj = iris.get(fact.subject), iris.get(fact.object)
             if subject in self.entities.nodes and obj and obj != subject:
                 node = self.entities.nodes[subject]
-                (node.affiliations if fact.predicate == "affiliation" else node.containers).add(obj)
+                (node.containers if fact.predicate == "locatedIn" else node.affiliations).add(obj)
 
     def _territories(self, locations: set[str], targets: set[str], category: str) -> set[str]:
         """The States an event happened in: located-in chains of its locations, else targeted States."""
