@@ -9,6 +9,7 @@ bad file never stops a build.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,8 +22,14 @@ from kg.records import Document, DocumentMeta, Skipped
 __all__ = ["Manifest", "load_manifest", "read_inputs", "make_document", "clean_text", "folder_manifest", "SUFFIXES"]
 
 
+# Characters XML 1.0 cannot carry at all (C0 controls but tab/newline, U+FFFE/U+FFFF): left in the text,
+# they would reach evidence literals and make every RDF/XML and SPARQL XML answer holding them unreadable.
+# Each becomes one space (a newline for vertical tab and form feed), so offsets are unchanged.
+_NOT_XML = {c: " " for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF]} | {0x0B: "\n", 0x0C: "\n"}
+
+
 def make_document(name: str, text: str, meta: DocumentMeta) -> Document:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_NOT_XML)
     doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(id=doc_id, name=name, text=text, clean_text=clean_text(text), meta=meta)
 
@@ -43,19 +50,40 @@ def folder_manifest(inputs: Iterable[Path]) -> Path | None:
 
 
 def iter_files(inputs: Iterable[Path]) -> Iterator[Path | Skipped]:
-    """Expand folders (sorted, so runs are reproducible) into the article files they hold."""
+    """Expand folders (sorted, so runs are reproducible) into the article files they hold.
+
+    A path that cannot be inspected and a sub-folder that cannot be listed are yielded as Skipped
+    (``Path.rglob`` would silently leave out an unlistable sub-folder and every article in it).
+    """
     for path in inputs:
-        if path.is_dir():
-            try:
-                children = sorted(p for p in path.rglob("*") if p.is_file() and _is_article_file(p))
-            except OSError as exc:
-                yield Skipped(str(path), f"cannot list folder: {exc.strerror or exc}")
-                continue
-            yield from children
-        elif path.exists():
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as exc:  # e.g. a parent folder that cannot be entered
+            yield Skipped(str(path), f"unreadable: {exc.strerror or exc}")
+            continue
+        if is_dir:
+            yield from _folder_files(path)
+        elif exists:
             yield path
         else:
             yield Skipped(str(path), "no such file or folder")
+
+
+def _folder_files(folder: Path) -> Iterator[Path | Skipped]:
+    errors: list[OSError] = []
+    found = []
+    for root, _dirs, files in os.walk(folder, onerror=errors.append):  # symlinked folders are not followed
+        for name in files:
+            path = Path(root) / name
+            try:
+                if _is_article_file(path) and path.is_file():
+                    found.append(path)
+            except OSError as exc:
+                errors.append(exc)
+    yield from sorted(found)
+    for exc in errors:
+        yield Skipped(str(exc.filename or folder), f"cannot list folder: {exc.strerror or exc}")
 
 
 def read_inputs(

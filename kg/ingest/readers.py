@@ -8,6 +8,7 @@ all raises ReadError with a reason a user can act on.
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -63,7 +64,10 @@ def parse_date(value: object) -> date | None:
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise ReadError("not a regular file (a pipe, socket or device), not an article")
+        size = info.st_size
         if size > max_bytes:
             raise ReadError(f"too large: {size:,} bytes, over the limit of {max_bytes:,} (KG_MAX_DOCUMENT_BYTES)")
         return path.read_bytes()
@@ -102,6 +106,9 @@ def read_jsonl_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield Skipped(name, "JSON line has no 'text' string")
             continue
+        if _has_surrogates(record):
+            yield Skipped(name, "undecodable: a JSON \\u escape gives a lone UTF-16 surrogate, not a character")
+            continue
         meta = DocumentMeta(
             source=str(record.get("url") or name),
             url=record.get("url") or None,
@@ -110,6 +117,15 @@ def read_jsonl_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
             date=parse_date(record.get("date")),
         )
         yield name, record["text"], meta
+
+
+def _has_surrogates(record: dict) -> bool:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``): Python keeps it, but no encoder will."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 READERS = {

@@ -1,0 +1,179 @@
+"""Hostile inputs the builder meets in scraped corpora, beyond the reader tests in test_ingest.py.
+
+Each must be skipped with a message naming it and saying why, never hang or stop the build, and
+every other document must still be built: a single 1 MB line, a pipe or device given as a file, a
+JSON line holding half a UTF-16 pair, control characters, and folders that cannot be listed. The
+tests run as root in CI, where permissions do not apply, so the unreadable-folder test drops to
+``nobody`` in a forked child (``os.setuid``) and reports back through a pipe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from kg.config import Settings
+from kg.ingest import read_inputs
+from kg.records import Document, Skipped
+
+ARTICLE = (
+    "MAIDUGURI, Nigeria — Gunmen attacked a market near Maiduguri on Tuesday, killing nine people, "
+    "police said. The state governor condemned the attack.\n"
+)
+
+
+def names(items) -> tuple[list[str], dict[str, str]]:
+    items = list(items)
+    docs = [Path(i.name).name for i in items if isinstance(i, Document)]
+    skipped = {i.name: i.reason for i in items if isinstance(i, Skipped)}
+    return docs, skipped
+
+
+def reason_for(skipped: dict[str, str], fragment: str) -> str:
+    found = [reason for name, reason in skipped.items() if fragment in name]
+    assert len(found) == 1, f"expected one skip naming {fragment!r}, got {skipped}"
+    return found[0]
+
+
+def test_a_single_one_megabyte_line_is_skipped_by_name_and_the_rest_built(build_store, tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    line = ("Fighters shelled the town and officials said twelve people died " * 20_000)[: 1 << 20]
+    (folder / "oneline.txt").write_text(line, encoding="utf-8")  # 1 MiB, no newline at all
+    store, report = build_store(folder)
+    assert report.read == 2 and report.built == 1, report.summary()
+    assert [s.name for s in report.skipped] == ["oneline.txt"]
+    assert "too long" in report.skipped[0].reason and "1,048,576" in report.skipped[0].reason
+    assert "1 skipped" in report.summary() and len(store.graphs()) == 1
+
+
+def test_a_pipe_or_device_given_as_a_file_is_skipped_not_read_forever(tmp_path: Path):
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    fifo = tmp_path / "feed.txt"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer comes: forever
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("reading a FIFO blocked the build"))
+    signal.alarm(10)
+    try:
+        items = list(read_inputs([tmp_path / "good.txt", fifo, Path("/dev/zero")], Settings()))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    docs, skipped = names(items)
+    assert docs == ["good.txt"]
+    assert "not a regular file" in reason_for(skipped, "feed.txt")
+    assert "not a regular file" in reason_for(skipped, "/dev/zero")
+
+
+def test_jsonl_with_a_lone_surrogate_is_skipped_line_by_line(tmp_path: Path):
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": "half", "text": "Half a pair \ud800 here. " + ARTICLE}),  # escaped as \ud800 in JSON
+        json.dumps({"id": "whole", "text": "A whole pair \U0001f600 is fine. " + ARTICLE}),
+        json.dumps({"id": "title", "title": "bad \udfff title", "text": ARTICLE}),
+    ]
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, skipped = names(read_inputs([feed], Settings()))  # used to raise UnicodeEncodeError
+    assert docs == ["feed.jsonl:whole"]
+    assert set(skipped) == {"feed.jsonl:half", "feed.jsonl:title"}, skipped
+    assert all("surrogate" in reason for reason in skipped.values())
+
+
+def test_control_characters_become_spaces_so_offsets_and_xml_survive(tmp_path: Path):
+    text = "Bell\x07 and NUL\x00 and escape\x1b inside. " + ARTICLE.replace("Tuesday", "Tues\x0cday")
+    (tmp_path / "ctl.jsonl").write_text(json.dumps({"id": "c", "text": text}) + "\n", encoding="utf-8")
+    (docs,) = [i for i in read_inputs([tmp_path], Settings()) if isinstance(i, Document)]
+    assert len(docs.text) == len(text)  # one for one, so evidence offsets still index the text
+    assert not any(ord(c) < 32 and c not in "\t\n" for c in docs.text), repr(docs.text)
+    assert docs.text.startswith("Bell  and NUL  and escape  inside.")
+
+
+def _read_as_nobody(paths: list[Path]) -> tuple[list[str], dict[str, str]]:
+    """Run read_inputs in a forked child that has dropped root for ``nobody``; results come back as JSON."""
+    from kg.ingest import clean_text
+
+    # The interpreter lives where nobody may not read: load what the child needs before dropping root.
+    for codec in ("utf-8-sig", "cp1252", "utf-16", "latin-1"):
+        "x".encode(codec)
+    clean_text("Read More: warm the pattern cache\nok\n")
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 0
+        try:
+            os.close(read_fd)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            docs, skipped = names(read_inputs(paths, Settings()))
+            payload = json.dumps([docs, skipped])
+        except BaseException as exc:  # report, never run the parent's pytest in the child
+            payload, code = json.dumps({"error": repr(exc)}), 1
+        os.write(write_fd, payload.encode())
+        os._exit(code)
+    os.close(write_fd)
+    chunks = []
+    while chunk := os.read(read_fd, 65536):
+        chunks.append(chunk)
+    os.close(read_fd)
+    _, status = os.waitpid(pid, 0)
+    result = json.loads(b"".join(chunks) or b'{"error": "no answer"}')
+    assert os.waitstatus_to_exitcode(status) == 0 and not isinstance(result, dict), result
+    return result[0], result[1]
+
+
+def test_unlistable_folders_and_unreadable_files_are_named_not_silently_lost():
+    """As a user who cannot read part of a corpus: the locked file, the sub-folder that cannot be
+    listed and a file under a folder that cannot be entered are each named with the reason."""
+    root = Path(tempfile.mkdtemp(prefix="kg-perm-"))  # not under pytest's 0700 tmp, which nobody cannot enter
+    try:
+        root.chmod(0o755)
+        (root / "good.txt").write_text(ARTICLE, encoding="utf-8")
+        (root / "locked.txt").write_text(ARTICLE.replace("nine", "ten"), encoding="utf-8")
+        (root / "locked.txt").chmod(0o000)
+        sealed = root / "sealed"
+        sealed.mkdir()
+        (sealed / "inside.txt").write_text(ARTICLE.replace("nine", "eleven"), encoding="utf-8")
+        sealed.chmod(0o000)
+        if os.geteuid() == 0:
+            docs, skipped = _read_as_nobody([root, sealed / "inside.txt"])
+        else:
+            docs, skipped = names(read_inputs([root, sealed / "inside.txt"], Settings()))
+        assert docs == ["good.txt"]
+        assert "permission denied" in reason_for(skipped, "locked.txt").lower()
+        assert "cannot list folder" in skipped[str(sealed)]
+        assert "permission denied" in reason_for(skipped, "inside.txt").lower()
+    finally:
+        for path in (root / "sealed", root / "locked.txt"):
+            path.chmod(0o755)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_bad_documents_through_the_cli_are_named_and_the_exit_status_says_partial(tmp_path: Path):
+    """One run of ``kg build`` over the new kinds of bad input: exit status 3 and a summary that counts them."""
+    import subprocess
+    import sys
+
+    from kg.config import REPO_ROOT
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")  # inside a folder: not a file, so not an article at all
+    (folder / "feed.jsonl").write_text(json.dumps({"id": "half", "text": "x \ud800 " + ARTICLE}) + "\n")
+    (folder / "oneline.txt").write_text("word " * 220_000, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", str(folder), "--memory"],
+        capture_output=True, text=True, timeout=300, cwd=REPO_ROOT,
+    )
+    assert result.returncode == 3, result.stderr
+    said = " ".join(result.stderr.split())  # the console wraps long lines
+    assert "skipped feed.jsonl:half: undecodable" in said and "surrogate" in said, result.stderr
+    assert "skipped oneline.txt: too long" in said, result.stderr
+    assert "1 built" in said and "2 skipped" in said and "pipe.txt" not in said
