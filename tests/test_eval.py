@@ -55,7 +55,8 @@ PROV = """
 id:graph-000 prov:wasDerivedFrom id:doc-000 .
 id:graph-001 prov:wasDerivedFrom id:doc-001 .
 id:doc-000 a ckg:SourceDocument ; dcterms:source "000_aaaa.txt" .
-id:doc-001 a ckg:SourceDocument ; dcterms:source "/corpus/001_bbbb.txt" .
+id:doc-001 a ckg:SourceDocument ; dcterms:source "https://news.example/a/b" ;
+    dcterms:identifier "001_bbbb.txt" .
 """
 
 GOLD = {

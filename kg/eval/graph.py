@@ -89,12 +89,16 @@ class GraphView:
         self._load_sources(store)
 
     def _load_sources(self, store) -> None:
-        """Map each named graph to the file names / URLs of the documents it was derived from."""
+        """Map each named graph to the names of the documents it was derived from.
+
+        A document is known by ``dcterms:source`` (its URL when a manifest gives one, else its file
+        name) and ``dcterms:identifier`` (its name in the build); gold sources may name either.
+        """
         named = {g.value for g in store.ox.named_graphs() if _is_resource(g)}
         doc_sources: dict[str, set[str]] = defaultdict(set)
         for row in store.query(
-            "SELECT DISTINCT ?d ?src WHERE { { ?d dcterms:source ?src } "
-            "UNION { GRAPH ?x { ?d dcterms:source ?src } } }"
+            "SELECT DISTINCT ?d ?src WHERE { { ?d ?p ?src } UNION { GRAPH ?x { ?d ?p ?src } } "
+            "VALUES ?p { dcterms:source dcterms:identifier } }"
         ):
             doc_sources[_key(row["d"])].add(row["src"].value)
         graph_docs: dict[str, set[str]] = defaultdict(set)
