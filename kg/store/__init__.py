@@ -144,6 +144,13 @@ class KGStore:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
         if fmt is None:
             raise StoreError(f"cannot tell the RDF format of {path} from its extension")
+        if fmt == ox.RdfFormat.RDF_XML:
+            from kg.store.xmlguard import UnsafeXML, check_entities
+
+            try:
+                check_entities(path)
+            except UnsafeXML as exc:
+                raise StoreError(str(exc)) from None
         with self._write_lock:
             quads = list(ox.parse(path=str(path), format=fmt))
             union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
