@@ -1,0 +1,140 @@
+"""Build benchmark: ``kg build`` throughput in words per second next to raw spaCy ``nlp.pipe`` with
+the same model and batch size on the same texts, the speed-up of ``--jobs 2``, and peak memory as
+the corpus grows.
+
+* **raw**: ``spacy.load(Settings().spacy_model)``, ``nlp.pipe(texts, batch_size=Settings().batch_size)``
+  over the documents' ``clean_text`` (what the pipeline reads), ``n_process=2`` for the parallel row;
+* **ours**: ``kg.pipeline.Builder(KGStore(), Settings()).build([corpus.jsonl], jobs=N)``: ingest,
+  NLP with the project's own components, extraction, resolution, RDF and store writes.
+
+Both are measured warm (one small warm-up corpus of other articles first), because the one-off
+start-up (model, gazetteers) says nothing about throughput; the cold first build is printed too.
+Words are spaCy tokens, counted the same way for both. Raw runs before and after ours and the
+mean is used, so a change of machine load during the run hits both sides alike.
+
+    python benchmarks/bench_build.py --docs 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import DEFAULT_WORK, ROOT, Row, report, timer  # noqa: E402
+from benchmarks.corpus import write_jsonl  # noqa: E402
+
+BENCH = "build"
+
+
+def corpus(docs: int, work: Path, seed: int = 7) -> Path:
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"corpus-{docs}-s{seed}.jsonl"
+    if not path.exists():
+        write_jsonl(docs, path, seed)
+    return path
+
+
+def _documents(path: Path):
+    from kg.config import Settings
+    from kg.ingest import read_inputs
+    from kg.records import Document
+
+    return [d for d in read_inputs([path], Settings()) if isinstance(d, Document)]
+
+
+def raw_rate(nlp, texts: list[str], batch_size: int, n_process: int = 1) -> float:
+    with timer() as t:
+        words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
+    return words / t()
+
+
+def ours_rate(path: Path, jobs: int, nlp=None) -> tuple[float, object]:
+    from kg.config import Settings
+    from kg.pipeline import Builder
+    from kg.store import KGStore
+
+    builder = Builder(KGStore(), Settings(), nlp=nlp)
+    report_ = builder.build([path], jobs=jobs)
+    return report_.words / report_.seconds, report_
+
+
+def memory_run(path: Path, jobs: int) -> dict:
+    """Peak RSS of a fresh process building ``path`` into a persistent store (what `kg build` does)."""
+    code = (
+        "import json, resource, sys, tempfile\n"
+        "from pathlib import Path\n"
+        "from kg.config import Settings\nfrom kg.pipeline import Builder\nfrom kg.store import KGStore\n"
+        "with tempfile.TemporaryDirectory() as tmp:\n"
+        "    r = Builder(KGStore(Path(tmp) / 's'), Settings()).build([Path(sys.argv[1])], jobs=int(sys.argv[2]))\n"
+        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "    print(json.dumps({'built': r.built, 'peak_mb': peak, 'child_peak_mb': kids, 'seconds': r.seconds,"
+        " 'triples': r.triples_after}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(jobs)], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(docs: int, work: Path, warmup: int = 30, memory_sizes: tuple[int, ...] = (), results: Path | None = None,
+        parallel: bool = True) -> list[Row]:
+    import spacy
+
+    from kg.config import Settings
+
+    settings = Settings()
+    path, warm = corpus(docs, work), corpus(warmup, work, seed=99)
+    documents = _documents(path)
+    texts = [d.clean_text for d in documents]
+    rows: list[Row] = []
+
+    with timer() as t:
+        cold, cold_report = ours_rate(warm, 1)
+    print(f"cold start: pipeline load + first {warmup} documents in {t():.1f} s "
+          f"({cold_report.summary()})", flush=True)
+    nlp = spacy.load(settings.spacy_model)
+    raw_rate(nlp, [d.clean_text for d in _documents(warm)], settings.batch_size)  # warm-up
+
+    from kg.nlp import load_pipeline
+
+    ours_nlp = load_pipeline(settings)
+    ours_rate(warm, 1, ours_nlp)  # warm the project's pipeline (gazetteers, per-country keys)
+    before = raw_rate(nlp, texts, settings.batch_size)
+    ours, built = ours_rate(path, 1, ours_nlp)
+    after = raw_rate(nlp, texts, settings.batch_size)
+    raw = (before + after) / 2
+    rows.append(Row(BENCH, f"kg build, 1 process ({docs} docs, {built.words:,} words)", ours, raw, "words/s",
+                    f"raw nlp.pipe {before:,.0f} / {after:,.0f} before/after; target ratio >= 0.7"))
+    if parallel:
+        raw2 = raw_rate(nlp, texts, settings.batch_size, n_process=2)
+        ours2, _ = ours_rate(path, 2)
+        rows.append(Row(BENCH, f"kg build --jobs 2 ({docs} docs)", ours2, raw2, "words/s",
+                        f"speed-up over 1 process: ours {ours2 / ours:.2f}x, raw {raw2 / raw:.2f}x "
+                        "(includes starting the workers)"))
+    for size in memory_sizes:
+        m = memory_run(corpus(size, work), 1)
+        rows.append(Row(BENCH, f"peak memory, kg build of {size} docs into a store", m["peak_mb"], None, "MB",
+                        f"{m['triples']:,} triples; {m['built'] / m['seconds']:.1f} docs/s incl. warm-up"))
+    report(rows, results)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=500)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--memory", type=int, nargs="*", default=[], help="corpus sizes for the memory rows")
+    parser.add_argument("--no-parallel", action="store_true")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--results", type=Path)
+    args = parser.parse_args()
+    run(args.docs, args.work, args.warmup, tuple(args.memory), args.results, not args.no_parallel)
+
+
+if __name__ == "__main__":
+    main()
