@@ -129,7 +129,8 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
             if token.dep_ == "dobj" and head.lemma_.lower() in lex["fire_verbs"]:
                 return set(lex["weapon_nouns"][lemma]) | _modifier_types(token), token.text, False
             if token.dep_ == "nsubj" and head.lemma_.lower() in ("explode", "detonate", "hit", "strike", "land",
-                                                               "slam", "kill", "rain"):
+                                                               "slam", "kill", "rain", "attack", "target",
+                                                               "pound", "destroy", "damage", "fall", "crash"):
                 return set(lex["weapon_nouns"][lemma]), token.text, False
             if token.dep_ == "pobj" and head.lower_ == "with" and head.head.lemma_.lower() in lex["verbs"]:
                 return None  # "attacked with drones": the verb is the trigger
@@ -251,6 +252,17 @@ def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Tok
                     key, tok = entity_of_phrase(pobj, view)
                     if key is not None:
                         return Role(key, tok, 0.85)
+    # "airstrikes by X" with the "by" phrase mis-attached to the verb; "drones launched by X"
+    by_phrases = [c for c in head.children if c.dep_ == "acl"]
+    if head.dep_ == "dobj" and any(c.dep_ == "nsubj" for c in head.head.children):
+        by_phrases.append(head.head)
+    for holder in by_phrases:
+        for child in holder.children:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    key, tok = entity_of_phrase(pobj, view) if pobj.dep_ == "pobj" else (None, None)
+                    if key is not None:
+                        return Role(key, tok, 0.75)
     for child in head.children:
         if child.dep_ in ("compound", "amod", "nmod"):
             hit = view.at(child)
@@ -291,6 +303,26 @@ def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Tok
                 role = agent_of_verb(claim, view, salience)
             if role is not None:
                 return Role(role.key, role.token, role.confidence - 0.1)
+    # "blamed X for the bombing", "accused X of the attack": the accused is the attacker (as alleged)
+    if head.dep_ == "pobj" and head.head.lower_ in ("for", "of") and head.head.head.lemma_.lower() in (
+            "blame", "accuse", "hold", "fault"):
+        for obj in head.head.head.children:
+            if obj.dep_ == "dobj":
+                key, tok = entity_of_phrase(obj, view)
+                if key is not None:
+                    return Role(key, tok, 0.6)
+    # a parse that lost the link: the first verb above is a light verb ("Russia launched a wave of ...")
+    node = head
+    for _ in range(5):
+        if node.dep_ not in ("dobj", "pobj", "prep", "conj", "compound", "appos", "nmod") or node.head.i == node.i:
+            break
+        node = node.head
+        if node.pos_ == "VERB":
+            if node.lemma_.lower() in load("attack_lexicon")["light_verbs"] and node.i != (light.i if light else -1):
+                role = agent_of_verb(node, view, salience)
+                if role is not None:
+                    return Role(role.key, role.token, 0.55)
+            break
     # conjunct or apposition of another attack noun: share its agent ("missile and drone attacks")
     if head.dep_ in ("conj", "appos") and _is_attack_noun(head.head):
         return _agent_of_noun(head.head, view, salience, _light_verb(head.head))
@@ -409,7 +441,8 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
         # "explosions were reported near Saravan": where and when come from the verb
         if head.dep_ in ("nsubjpass", "nsubj") and head.head.pos_ == "VERB" and head.head.lemma_.lower() in (
                 "report", "hear", "see", "occur", "happen", "take", "rock", "hit", "strike", "kill", "target",
-                "destroy", "leave", "land", "come", "wound", "injure"):
+                "destroy", "leave", "land", "come", "wound", "injure", "attack", "pound", "damage", "slam",
+                "explode", "detonate", "fall", "crash", "rain"):
             roots.append(head.head)
         # "fired missiles to destroy strongholds of X": the purpose clause names the target
         if light is not None and light.pos_ == "VERB":
@@ -443,7 +476,11 @@ def _attach_date(mention: EventMention, roots: list[Token], stop: set[int], pub:
                     mention.date, mention.date_token, mention.date_confidence = parsed, child, 0.8
                     return
         for span in dates_under(root, stop):
-            parsed = parse_expression(span.text, pub)
+            text = span.text
+            if span.end < len(span.doc) and span.doc[span.end].lower_ in ("before", "earlier", "later", "after",
+                                                                          "prior", "ago"):
+                text = f"{text} {span.doc[span.end].text}"  # "the day" + "before"
+            parsed = parse_expression(text, pub)
             if parsed is not None:
                 mention.date, mention.date_token, mention.date_confidence = parsed, span.root, 0.8
                 return

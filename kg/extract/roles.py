@@ -146,6 +146,9 @@ def agent_of_verb(verb: Token, view: EntityView, salience: Salience, depth: int 
     if depth > 4:
         return None
     active, agents = _subject_children(verb)
+    passive_verb = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    if active and not passive_verb:
+        agents = []  # a "by" phrase mis-attached to an active verb belongs to its object
     for agent in agents:
         key, tok = entity_of_phrase(agent, view)
         if key is not None:
@@ -274,7 +277,7 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
             if child.i in seen or child.i in stop:
                 continue
             seen.add(child.i)
-            if child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            if child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass"):
                 if not (child.dep_ in ("npadvmod", "poss") or child.ent_type_ == "DATE"):
                     continue
             if child.ent_type_ == "DATE":
@@ -282,7 +285,7 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
                 if span is not None and span not in found:
                     found.append(span)
                 continue
-            if depth < max_depth and child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp"):
+            if depth < max_depth and child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp", "dobj"):
                 queue.append((child, depth + 1))
     return found
 

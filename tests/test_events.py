@@ -1,0 +1,352 @@
+"""Attacks and diplomatic actions: triggers, roles, dates, casualties, merging and reactions.
+
+Most cases are invented sentences about conflicts other than the seeds', in several styles (wire
+copy, state media, passive voice, nominalisations). ``ANNOTATED`` is a small gold set: the test
+prints event and argument precision/recall over it and holds them to a floor, so a change that
+helps one sentence but breaks others shows up as a number, not only as a failing case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+from kg.extract import extract
+from kg.records import Document, DocumentMeta
+
+PUB = date(2024, 3, 21)  # a Thursday
+
+
+def run(nlp, text: str, pub: date | None = PUB):
+    document = Document(hashlib.sha256(text.encode()).hexdigest(), "t.txt", text, text,
+                        DocumentMeta("t.txt", date=pub))
+    return extract(document, nlp(text))
+
+
+def summary(extraction) -> list[dict]:
+    """Events as plain dicts: role -> set of entity names (canonical label or name), literals as is."""
+    names = {}
+    for record in extraction.entities:
+        names[record.key] = {n.lower() for n in {record.name, record.canonical, *record.names} if n}
+    # an official or body acting for a state also answers to the state's names (as the evaluation does)
+    for fact in extraction.facts:
+        if fact.predicate == "affiliation" and fact.object in names and fact.subject in names:
+            names[fact.subject] = names[fact.subject] | names[fact.object]
+    out = []
+    for event in extraction.events:
+        item: dict = {"category": event.category, "types": set(event.types)}
+        for fact in extraction.facts:
+            if fact.subject != event.key:
+                continue
+            if fact.object_is_key and fact.predicate != "inResponseTo":
+                item.setdefault(fact.predicate, set()).update(names.get(fact.object, {fact.object}))
+            else:
+                item.setdefault(fact.predicate, set()).add(fact.object)
+        out.append(item)
+    return out
+
+
+def find(events: list[dict], **want) -> dict | None:
+    """The first event whose arguments include every wanted value (names compared in lower case)."""
+    for event in events:
+        ok = True
+        for key, value in want.items():
+            have = event.get(key, set())
+            if key == "category":
+                ok &= event["category"] == value
+            elif key == "types":
+                ok &= set(value) <= have
+            elif isinstance(value, str):
+                ok &= value.lower() in have
+            else:
+                ok &= value in have
+        if ok:
+            return event
+    return None
+
+
+# --------------------------------------------------------------------------- attacks
+
+
+def test_active_airstrike_with_location_date_and_casualties(nlp):
+    events = summary(run(nlp, "Israel carried out airstrikes on Hezbollah positions "
+                              "in southern Lebanon on Tuesday, killing three fighters and wounding five others."))
+    hit = find(events, category="Attack", types={"Airstrike"}, perpetrator="Israel", target="Hezbollah")
+    assert hit is not None, events
+    assert date(2024, 3, 19) in hit["date"]
+    assert 3 in hit["killed"] and 5 in hit["injured"]
+    assert "lebanon" in hit["location"]
+
+
+def test_passive_voice_attack(nlp):
+    events = summary(run(nlp, "A military convoy was ambushed by al-Shabaab fighters near Mogadishu on Monday."))
+    hit = find(events, category="Attack", types={"ArmedAssault"}, perpetrator="al-Shabaab")
+    assert hit is not None, events
+    assert date(2024, 3, 18) in hit["date"]
+
+
+def test_claim_of_responsibility_names_the_perpetrator(nlp):
+    events = summary(run(nlp, "Al-Shabaab claimed responsibility for a suicide bombing at a hotel in Mogadishu "
+                              "that killed 12 people."))
+    hit = find(events, types={"Bombing"}, perpetrator="al-Shabaab", killed=12)
+    assert hit is not None, events
+    assert "mogadishu" in hit["location"]
+
+
+def test_missile_and_drone_strikes_carry_both_types(nlp):
+    events = summary(run(nlp, "Russia launched a wave of missile and drone strikes on Kyiv overnight, "
+                              "Ukrainian officials said."))
+    hit = find(events, types={"MissileStrike", "DroneStrike"}, perpetrator="Russia")
+    assert hit is not None, events
+    assert "kyiv" in hit["location"]
+
+
+def test_nominal_mention_with_possessor_and_weekday(nlp):
+    events = summary(run(nlp, "Pakistan condemned Sunday's airstrikes by Afghanistan's Taliban government "
+                              "on border posts in Khost."))
+    assert find(events, category="Attack", types={"Airstrike"}, date=date(2024, 3, 17)) is not None, events
+
+
+def test_mentions_of_one_attack_are_merged(nlp):
+    text = ("Russian missiles struck an apartment block in Odesa on Saturday, killing 14 people. "
+            "The attack by Russia was the deadliest in the city this year. "
+            "Kyiv said Saturday's missile strike on Odesa was a war crime.")
+    events = [e for e in summary(run(nlp, text)) if e["category"] == "Attack"]
+    assert len(events) == 1, events
+    assert 14 in events[0]["killed"] and "russia" in events[0]["perpetrator"]
+
+
+def test_distinct_attacks_stay_distinct(nlp):
+    text = ("The United States struck Houthi targets in Yemen on Friday. "
+            "Separately, the United States carried out an airstrike on a militia base in Iraq. "
+            "Houthi fighters attacked a commercial ship in the Red Sea in December.")
+    attacks = [e for e in summary(run(nlp, text)) if e["category"] == "Attack"]
+    assert len(attacks) == 3, attacks
+
+
+def test_habitual_and_negated_attacks_are_not_events(nlp):
+    text = ("The group has carried out numerous attacks on security forces in the past. "
+            "The army did not attack the town.")
+    assert [e for e in summary(run(nlp, text)) if e["category"] == "Attack"] == []
+
+
+def test_retaliation_is_linked(nlp):
+    text = ("Israel carried out airstrikes in Gaza on Friday after Hamas fired rockets at southern Israel "
+            "the day before.")
+    extraction = run(nlp, text)
+    events = summary(extraction)
+    reaction = find(events, types={"Airstrike"}, perpetrator="Israel")
+    cause = find(events, perpetrator="Hamas")
+    assert reaction is not None and cause is not None, events
+    cause_key = next(e.key for e in extraction.events if e.types == tuple(sorted(cause["types"])))
+    assert cause_key in reaction.get("inResponseTo", set())
+    assert date(2024, 3, 14) in cause.get("date", set())  # "the day before" Friday the 15th
+
+
+def test_relative_dates_stay_unresolved_without_publication_date(nlp):
+    events = summary(run(nlp, "Israel carried out airstrikes in Gaza on Friday.", pub=None))
+    hit = find(events, perpetrator="Israel")
+    assert hit is not None and "date" not in hit
+
+
+def test_explicit_date_resolves_without_publication_date(nlp):
+    events = summary(run(nlp, "The attack by Boko Haram on Gwoza on June 29, 2024 killed 32 people.", pub=None))
+    hit = find(events, perpetrator="Boko Haram")
+    assert hit is not None and date(2024, 6, 29) in hit["date"], events
+
+
+# --------------------------------------------------------------------------- diplomatic actions
+
+
+def test_summons(nlp):
+    events = summary(run(nlp, "Poland summoned the Russian ambassador on Wednesday over the missile incursion."))
+    hit = find(events, category="DiplomaticAction", types={"EnvoySummons"}, actor="Poland", recipient="Russia")
+    assert hit is not None, events
+    assert date(2024, 3, 20) in hit["date"]
+
+
+def test_recall(nlp):
+    events = summary(run(nlp, "Chad recalled its ambassador from Sudan after the border clashes."))
+    assert find(events, types={"EnvoyRecall"}, actor="Chad", recipient="Sudan") is not None, events
+
+
+def test_expulsion(nlp):
+    events = summary(run(nlp, "Algeria expelled the French ambassador and gave him 48 hours to leave."))
+    assert find(events, types={"EnvoyExpulsion"}, actor="Algeria", recipient="France") is not None, events
+
+
+def test_severing_relations(nlp):
+    events = summary(run(nlp, "Mali severed diplomatic relations with Ukraine on Sunday."))
+    hit = find(events, types={"RelationsSevered"}, actor="Mali", recipient="Ukraine")
+    assert hit is not None, events
+    assert date(2024, 3, 17) in hit["date"]
+
+
+def test_phone_call_by_an_official(nlp):
+    extraction = run(nlp, "Turkish Foreign Minister Hakan Fidan phoned his Iraqi counterpart on Monday.")
+    events = summary(extraction)
+    hit = find(events, types={"Communication"}, recipient="Iraq")
+    assert hit is not None, events
+    actor_key = next(f.object for f in extraction.facts if f.predicate == "actor")
+    # the official is the actor and his state is reachable through affiliation
+    assert any(f.subject == actor_key and f.predicate == "affiliation" for f in extraction.facts) or any(
+        r.key == actor_key and r.type == "State" for r in extraction.entities)
+
+
+def test_condemnation_of_an_attack_reacts_to_it(nlp):
+    text = "Gunmen from Boko Haram attacked a village in Borno. Nigeria condemned the attack."
+    extraction = run(nlp, text)
+    condemnation = next(e for e in extraction.events if "Condemnation" in e.types)
+    attack = next(e for e in extraction.events if e.category == "Attack")
+    assert any(f.subject == condemnation.key and f.predicate == "inResponseTo" and f.object == attack.key
+               for f in extraction.facts)
+
+
+def test_demand_warning_and_denial(nlp):
+    events = summary(run(nlp, "Ethiopia demanded an explanation from Egypt. Egypt warned Ethiopia of serious "
+                              "consequences. Eritrea denied the accusations."))
+    assert find(events, types={"Demand"}, actor="Ethiopia", recipient="Egypt") is not None, events
+    assert find(events, types={"Warning"}, actor="Egypt", recipient="Ethiopia") is not None, events
+    assert find(events, types={"Denial"}, actor="Eritrea") is not None, events
+
+
+def test_visit_suspension(nlp):
+    events = summary(run(nlp, "Morocco suspended all high-level Algerian visits."))
+    assert find(events, types={"VisitSuspension"}, actor="Morocco", recipient="Algeria") is not None, events
+
+
+def test_attribution_is_recorded(nlp):
+    extraction = run(nlp, "Russian drones hit Kharkiv overnight, according to Ukraine's military.")
+    attributed = {f.evidence.attributed_to for f in extraction.facts if f.subject.startswith("event")}
+    assert attributed - {None}, extraction.facts
+
+
+# --------------------------------------------------------------------------- a small annotated set
+
+ANNOTATED = [
+    ("Sudan's army said drones launched by the Rapid Support Forces struck Port Sudan on Tuesday.",
+     [{"category": "Attack", "types": {"DroneStrike"}, "perpetrator": "Rapid Support Forces",
+       "location": "Port Sudan", "date": date(2024, 3, 19)}]),
+    ("Ukrainian drones attacked an oil refinery in Russia's Samara region early Saturday.",
+     [{"category": "Attack", "types": {"DroneStrike"}, "perpetrator": "Ukraine", "date": date(2024, 3, 16)}]),
+    ("At least 20 people were killed when a suicide bomber blew himself up at a market in Maiduguri.",
+     [{"category": "Attack", "types": {"Bombing"}, "killed": 20}]),
+    ("Houthi rebels fired a ballistic missile at a tanker in the Gulf of Aden on Wednesday.",
+     [{"category": "Attack", "types": {"MissileStrike"}, "perpetrator": "Houthis", "date": date(2024, 3, 20)}]),
+    ("Israeli airstrikes killed 18 people in Rafah overnight, Gaza health officials said.",
+     [{"category": "Attack", "types": {"Airstrike"}, "perpetrator": "Israel", "killed": 18}]),
+    ("JNIM militants stormed a gendarmerie school in Bamako on Tuesday, killing more than 70 people.",
+     [{"category": "Attack", "types": {"ArmedAssault"}, "date": date(2024, 3, 19)}]),
+    ("The Colombian army blamed the ELN for a truck bomb that killed two soldiers in Arauca.",
+     [{"category": "Attack", "types": {"Bombing"}, "killed": 2}]),
+    ("Egypt condemned Israel's strike on Rafah.",
+     [{"category": "DiplomaticAction", "types": {"Condemnation"}, "actor": "Egypt", "recipient": "Israel"},
+      {"category": "Attack", "perpetrator": "Israel"}]),
+    ("The Netherlands summoned Iran's ambassador on Monday.",
+     [{"category": "DiplomaticAction", "types": {"EnvoySummons"}, "actor": "Netherlands", "recipient": "Iran",
+       "date": date(2024, 3, 18)}]),
+    ("Niger ordered the French ambassador to leave the country.",
+     [{"category": "DiplomaticAction", "types": {"EnvoyExpulsion"}, "actor": "Niger", "recipient": "France"}]),
+    ("Colombia broke off diplomatic ties with Israel on Wednesday.",
+     [{"category": "DiplomaticAction", "types": {"RelationsSevered"}, "actor": "Colombia",
+       "recipient": "Israel", "date": date(2024, 3, 20)}]),
+    ("Kenya recalled its high commissioner from Somalia.",
+     [{"category": "DiplomaticAction", "types": {"EnvoyRecall"}, "actor": "Kenya", "recipient": "Somalia"}]),
+    ("Russia denied targeting civilians.",
+     [{"category": "DiplomaticAction", "types": {"Denial"}, "actor": "Russia"}]),
+    ("China urged Japan to exercise restraint.",
+     [{"category": "DiplomaticAction", "types": {"Demand"}, "actor": "China", "recipient": "Japan"}]),
+    ("Azerbaijan launched an offensive in Nagorno-Karabakh on Tuesday, and Armenia condemned the attack.",
+     [{"category": "Attack", "perpetrator": "Azerbaijan", "date": date(2024, 3, 19)},
+      {"category": "DiplomaticAction", "types": {"Condemnation"}, "actor": "Armenia",
+       "recipient": "Azerbaijan"}]),
+    ("The talks were held in a friendly atmosphere.", []),
+    ("Analysts say further attacks are possible.", []),
+]
+
+
+def _matches(gold: dict, event: dict) -> bool:
+    if gold["category"] != event["category"]:
+        return False
+    if "types" in gold and not gold["types"] & event["types"]:
+        return False
+    return all(_arg_ok(gold, event, role) for role in ("perpetrator", "actor") if role in gold) or not any(
+        role in gold for role in ("perpetrator", "actor"))
+
+
+def _arg_ok(gold: dict, event: dict, role: str) -> bool:
+    value = gold[role]
+    have = event.get(role, set())
+    return (value.lower() if isinstance(value, str) else value) in have
+
+
+def test_annotated_precision_and_recall(nlp):
+    tp = fp = fn = 0
+    arg_total = arg_ok = 0
+    misses = []
+    for text, golds in ANNOTATED:
+        events = summary(run(nlp, text))
+        used = set()
+        for gold in golds:
+            match = next((i for i, e in enumerate(events) if i not in used and _matches(gold, e)), None)
+            if match is None:
+                fn += 1
+                misses.append((text, gold, events))
+                continue
+            used.add(match)
+            tp += 1
+            for role in gold:
+                if role in ("category",):
+                    continue
+                arg_total += 1
+                if role == "types":
+                    arg_ok += gold["types"] <= events[match]["types"]
+                elif _arg_ok(gold, events[match], role):
+                    arg_ok += 1
+                else:
+                    misses.append((text, role, gold[role], events[match].get(role)))
+        fp += len(events) - len(used)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    accuracy = arg_ok / arg_total if arg_total else 1.0
+    print(f"\nannotated events: P={precision:.2f} R={recall:.2f} (tp={tp} fp={fp} fn={fn}); "
+          f"arguments {arg_ok}/{arg_total} = {accuracy:.2f}")
+    for miss in misses:
+        print("  miss:", miss)
+    assert recall >= 0.7 and precision >= 0.7 and accuracy >= 0.7
+
+
+# --------------------------------------------------------------------------- the seeds
+
+
+SEED_FACTS = Path(__file__).resolve().parents[2] / "shared" / "spec" / "seed-facts.json"
+
+
+def test_seed_articles_yield_the_expected_events(nlp, seeds_dir):
+    """Per seed article: which required attacks / diplomatic actions appear (by category, type and principal)."""
+    from kg.config import Settings
+    from kg.ingest import read_inputs
+
+    gold = json.loads(SEED_FACTS.read_text(encoding="utf-8"))
+    documents = {d.name[:3]: d for d in read_inputs([seeds_dir], Settings(), None)}
+    found = total = 0
+    report = []
+    for kind, role in (("attacks", "perpetrator"), ("diplomatic_actions", "actor")):
+        for item in gold[kind]:
+            if not item.get("required"):
+                continue
+            for source in item["sources"]:
+                total += 1
+                document = documents[source]
+                events = summary(extract(document, nlp(document.clean_text)))
+                want = {"types": set(item["types"])} if kind == "diplomatic_actions" else {}
+                if role in item:
+                    want[role] = item[role]
+                ok = find(events, **want) is not None
+                found += ok
+                if not ok:
+                    report.append(f"{item['id']} in {source}")
+    print(f"\nseed events found per source: {found}/{total}; missing: {', '.join(report)}")
+    assert found / total >= 0.6
