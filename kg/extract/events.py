@@ -361,7 +361,8 @@ def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop:
             sub = view.at(tok)
             if sub is None or tok.i == node.i:
                 continue
-            if sub.type in ("ArmedGroup", "GovernmentBody", "Organization") and tok.dep_ in ("compound", "nmod", "poss"):
+            if sub.type in ("ArmedGroup", "GovernmentBody", "Organization") and tok.dep_ in (
+                    "compound", "nmod", "poss"):
                 targets.append(Role(sub.key, tok, confidence - 0.1))
                 return
             if sub.type == "State" and node.lemma_.lower() in lex["generic_target_heads"]:
@@ -504,7 +505,7 @@ def _word_in(token: Token, words: list[str]) -> bool:
 
 def _objects(verb: Token) -> list[Token]:
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr", "dative")]
-    for prep, pobj in prep_objects(verb, {"with", "to", "on", "off", "down"}):
+    for _prep, pobj in prep_objects(verb, {"with", "to", "on", "off", "down"}):
         objs.append(pobj)
     for child in verb.children:  # "cut off diplomatic ties"
         if child.dep_ == "prt":
@@ -544,7 +545,8 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                 if "needs_words" in entry and not any(c.lower_ in entry["needs_words"] for c in token.children):
                     continue
                 if "needs_prep_object" in entry and not any(
-                        _word_in(p, groups[entry["needs_prep_object"]]) for _, p in prep_objects(token, {"with", "to"})):
+                        _word_in(p, groups[entry["needs_prep_object"]])
+                        for _, p in prep_objects(token, {"with", "to"})):
                     continue
                 kind = entry["type"]
                 break
@@ -556,6 +558,14 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                         for c in comp):
                     kind = "EnvoyExpulsion"
                     taken.update(c.i for c in comp)
+            if kind is None and lemma in ("vow", "pledge", "promise", "threaten") and any(
+                    c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in lex["warning_complements"]
+                    for c in token.children):
+                kind = "Warning"  # "vowed to retaliate", "pledged to avenge"
+            if kind is None and lemma == "pay" and any(
+                    c.dep_ == "dobj" and c.lemma_.lower() == "price" for c in token.children) and any(
+                    c.lower_ in ("will", "would", "shall") for c in token.children):
+                kind = "Warning"  # "X will pay a heavy price": said by the one who warns
             if kind is None and lemma in ("return", "leave") and token.dep_ not in ("xcomp",):
                 subj = [c for c in token.children if c.dep_ == "nsubj"]
                 if subj and _word_in(subj[0], lex["envoy_words"]) and (
@@ -576,6 +586,9 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
             continue
         mention = EventMention("DiplomaticAction", {kind}, token, token.text, sent)
         _fill_diplomatic(mention, view, salience, attacks, pub)
+        if kind == "Demand" and lemma in lex["interstate_only"] and not any(
+                view.type_of(r.key) in ("State", "GovernmentBody", "Official") for r in mention.patients):
+            continue  # "urged calm", "called for an end to violence": an appeal, not a demand on a party
         mentions.append(mention)
     return mentions
 
@@ -586,8 +599,14 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
     head = mention.head
     kind = next(iter(mention.types))
     if head.pos_ in ("VERB", "AUX"):
-        role = agent_of_verb(head, view, salience) if head.lemma_ not in ("return", "leave") else None
-        if role is None and head.lemma_ in ("return", "leave"):
+        speaker_verb = head.lemma_ in ("return", "leave", "pay")
+        role = agent_of_verb(head, view, salience) if not speaker_verb else None
+        if head.lemma_ == "pay":
+            for subj in (c for c in head.children if c.dep_ == "nsubj"):
+                key, tok = entity_of_phrase(subj, view)
+                if key is not None:
+                    mention.patients.append(Role(key, tok, 0.7))
+        if role is None and speaker_verb:
             # "the ambassador should not return", said by the ministry: the speaker expels
             node = head
             while node.dep_ not in ("ccomp", "ROOT") and node.head.i != node.i:
@@ -661,6 +680,14 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
             tok = next(mention.sent.doc[h.start] for h in states if view.state_of(h.key) == key)
             add_recipient(key, tok, 0.5)
     _attach_date(mention, _diplomatic_roots(head), set(), pub)
+    if mention.date is None:
+        # "Congo said on Saturday it had severed relations": the action is dated by its announcement
+        node = head
+        while node.dep_ not in ("ccomp", "ROOT") and node.head.i != node.i:
+            node = node.head
+        if node.dep_ == "ccomp" and node.head.lemma_.lower() in load("attribution_lexicon")["verbs"]:
+            _attach_date(mention, [node.head], {node.i}, pub)
+            mention.date_confidence = min(mention.date_confidence, 0.6)
 
 
 def _diplomatic_roots(head: Token) -> list[Token]:

@@ -85,10 +85,9 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
     if mention.category == "DiplomaticAction":
         mine_targets, theirs_targets = _principals(mine_targets, view), _principals(theirs_targets, view)
     if mine_targets and theirs_targets:
-        if not mine_targets & theirs_targets:
-            if mention.category == "DiplomaticAction" or not (
-                    _principals(mine_targets, view) & _principals(theirs_targets, view)):
-                return None
+        if not mine_targets & theirs_targets and (mention.category == "DiplomaticAction" or not (
+                _principals(mine_targets, view) & _principals(theirs_targets, view))):
+            return None
         score += 1
     mine_land = _principals({r.key for r in mention.locations}, view)
     theirs_land = _principals(event.places(), view)
@@ -131,10 +130,10 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
         chosen.mentions.append(mention)
         chosen.types |= mention.types
         mention.event = chosen
-        if mention.date is not None and (chosen.date is None or (mention.date.full and not chosen.date.full)):
-            if not mention.date.relative_to_event:
-                chosen.date, chosen.date_token = mention.date, mention.date_token
-                chosen.date_confidence = mention.date_confidence
+        better = mention.date is not None and (chosen.date is None or (mention.date.full and not chosen.date.full))
+        if better and not mention.date.relative_to_event:
+            chosen.date, chosen.date_token = mention.date, mention.date_token
+            chosen.date_confidence = mention.date_confidence
     return events
 
 

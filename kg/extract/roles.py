@@ -236,17 +236,16 @@ def places_under(token: Token, view: EntityView, stop: set[int]) -> list[tuple[H
             if child.lower_ in ("according", "citing", "quoting") or (child.lower_ == "as" and any(
                     g.lower_ in ("stated", "reported", "said") for g in child.children)):
                 continue  # "according to a source in Islamabad" says where the source is
-            if child.dep_ == "relcl" and child.lemma_ not in ("hit", "strike", "target", "land"):
-                if child.lemma_ not in ("base", "locate", "situate", "operate"):
-                    continue
+            if child.dep_ == "relcl" and child.lemma_ not in ("hit", "strike", "target", "land", "base", "locate",
+                                                              "situate", "operate"):
+                continue
             loc = under_loc or (child.dep_ == "prep" and child.lower_ in LOCATION_PREPS)
             hit = view.at(child)
             if (hit is not None and hit.type == "State" and child.dep_ in ("amod", "compound", "nmod")
                     and child.head.lemma_.lower() not in TERRITORY_HEADS):
                 hit = None  # "an Israeli spy base" is not in Israel; "Iranian territory" is in Iran
-            if hit is not None and hit.type in ("Place", "State") and loc:
-                if all(h != hit for h, _, _ in found):
-                    found.append((hit, child, depth))
+            if hit is not None and hit.type in ("Place", "State") and loc and all(h != hit for h, _, _ in found):
+                found.append((hit, child, depth))
             if depth < 8:
                 queue.append((child, depth + 1, loc))
     return found
@@ -277,9 +276,9 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
             if child.i in seen or child.i in stop:
                 continue
             seen.add(child.i)
-            if child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass"):
-                if not (child.dep_ in ("npadvmod", "poss") or child.ent_type_ == "DATE"):
-                    continue
+            if (child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass")) and not (
+                    child.dep_ in ("npadvmod", "poss") or child.ent_type_ == "DATE"):
+                continue
             if child.ent_type_ == "DATE":
                 span = next((e for e in doc.ents if e.start <= child.i < e.end), None)
                 if span is not None and span not in found:
