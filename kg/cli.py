@@ -19,7 +19,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message a line, for logs and scripts
 
 StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="Persistent store folder (Oxigraph). Default: ./.kg-store")

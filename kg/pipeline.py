@@ -9,6 +9,7 @@ created once by the caller or here, never per document.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import multiprocessing as mp
@@ -82,8 +83,53 @@ def _worker_init(settings: Settings) -> None:
 
 def _worker_extract(documents: list[Document]) -> list[Extracted]:
     assert _WORKER_NLP is not None, "worker not initialised"
-    docs = _WORKER_NLP.pipe([d.clean_text for d in documents])
-    return [(d, _safe_extract(d, spacy_doc), len(spacy_doc)) for d, spacy_doc in zip(documents, docs, strict=True)]
+    return list(_extract_all(_WORKER_NLP, documents, batch_size=len(documents) or 1))
+
+
+def _pipe_safely(nlp, documents: Iterable[Document], batch_size: int) -> Iterator[tuple[Document, object]]:
+    """Run spaCy over documents, pairing each with its Doc, or with the exception a component raised.
+
+    spaCy drops a document whose component fails (with a non-raising error handler), so each Doc
+    carries its sequence number and a document whose number is passed over gets its error instead.
+    """
+    failures: dict[int, Exception] = {}
+
+    def on_error(name, _proc, docs, exc) -> None:
+        for doc in docs:
+            failures[doc.user_data.get("kg_seq", -1)] = RuntimeError(f"NLP component {name!r} failed: {exc}")
+
+    # Language.set_error_handler stops at the first compiled pipe that rejects the attribute, so
+    # the handler is set on the language (used for function components) and pipe by pipe.
+    nlp.default_error_handler = on_error
+    for _name, proc in nlp.pipeline:
+        with contextlib.suppress(AttributeError):
+            proc.set_error_handler(on_error)
+    pending: dict[int, Document] = {}
+
+    def docs():
+        for seq, document in enumerate(documents):
+            doc = nlp.make_doc(document.clean_text)
+            doc.user_data["kg_seq"] = seq
+            pending[seq] = document
+            yield doc
+
+    def dropped(before: float):
+        for seq in sorted(k for k in pending if k < before):
+            yield pending.pop(seq), failures.pop(seq, RuntimeError("dropped by the NLP pipeline"))
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        seq = doc.user_data["kg_seq"]
+        yield from dropped(seq)
+        yield pending.pop(seq), doc
+    yield from dropped(float("inf"))
+
+
+def _extract_all(nlp, documents: Iterable[Document], batch_size: int) -> Iterator[Extracted]:
+    for document, doc in _pipe_safely(nlp, documents, batch_size):
+        if isinstance(doc, Exception):
+            yield document, doc, 0
+        else:
+            yield document, _safe_extract(document, doc), len(doc)
 
 
 class Builder:
@@ -167,9 +213,7 @@ class Builder:
                 yield item
 
     def _extract_here(self, documents: Iterator[Document]) -> Iterator[Extracted]:
-        pairs = ((d.clean_text, d) for d in documents)
-        for spacy_doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
-            yield document, _safe_extract(document, spacy_doc), len(spacy_doc)
+        return _extract_all(self.nlp, documents, self.settings.batch_size)
 
     def _extract_parallel(self, documents: Iterator[Document], jobs: int) -> Iterator[Extracted]:
         """Chunks of documents go to worker processes; at most 2 chunks per worker are in flight,
