@@ -20,7 +20,7 @@ import logging
 
 from flask import Response, current_app, request
 
-from kg.query import QueryError, data_quads, delete_quads, insert_quads, is_default_graph_quad
+from kg.query import QueryError, data_quads, delete_quads, insert_quads, is_default_graph_quad, named_node
 from kg.server.safety import UnsafeRequest, inspect, tokens
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,12 @@ def handle_update(text: str, params: dict[str, list[str]]) -> Response:
             toks = [t for t in tokens(op) if t.kind == "iri"]
             if len(toks) != 1:
                 return _text(f"{kind} needs one graph IRI: {kind} <g>", 400)
-            plan.append((kind, toks[0].text[1:-1]))
+            iri = toks[0].text[1:-1]
+            try:
+                named_node(iri)
+            except ValueError as exc:  # e.g. <> or <g>: a relative IRI names no graph of the store
+                return _text(f"{kind} <{iri}>: not an absolute IRI ({exc})", 400)
+            plan.append((kind, iri))
         else:
             return _text(f"{kind or op[:20]!r} is not supported; supported operations are {SUPPORTED}", 400)
     done = []
