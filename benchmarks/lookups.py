@@ -9,6 +9,7 @@ they hit real nodes at any size; every run of a lookup uses a different node.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from kg.config import QUERIES_DIR
 from kg.store import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 PARAMS = {"event": "event", "actor": "actor", "place": "place"}
 
 LOOKUPS = {
@@ -59,14 +61,20 @@ def sample_nodes(store, k: int = 50, seed: int = 11) -> dict[str, list[str]]:
     }
 
 
+def bind(text: str, name: str, iri: str) -> str:
+    """The queries/README.md convention: ``VALUES ?NAME { <iri> }`` right after the first ``WHERE {``."""
+    match = WHERE.search(text)
+    if match is None:
+        raise ValueError(f"no WHERE {{ to bind ?{name} in")
+    return f"{text[:match.end()]} VALUES ?{name} {{ <{iri}> }} {text[match.end():]}"
+
+
 def _params(text: str) -> list[str]:
     return [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("# param:")]
 
 
 def canned_queries(nodes: dict[str, list[str]], queries_dir: Path = QUERIES_DIR) -> list[Query]:
     """Every ``queries/*.rq``: unbound as written, and bound to one node where it has a parameter."""
-    from kg.query import bind_values
-
     out = []
     for path in sorted(queries_dir.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
@@ -74,7 +82,7 @@ def canned_queries(nodes: dict[str, list[str]], queries_dir: Path = QUERIES_DIR)
         for param in _params(text):
             values = nodes.get(PARAMS.get(param, param)) or nodes.get("entity") or []
             if values:
-                out.append(Query(f"{path.stem}?{param}=…", tuple(bind_values(text, {param: v}) for v in values),
+                out.append(Query(f"{path.stem}?{param}=…", tuple(bind(text, param, v) for v in values),
                                  "canned"))
     return out
 
