@@ -77,7 +77,16 @@ def test_seed_group_based_in_and_place_containment(index_of):
     assert facts(index, balochistan.key, "locatedIn") == [by_name(index, "Pakistan").key]
     saravan = by_name(index, "Saravan")
     assert saravan.ids["geonames"] and saravan.lat and saravan.long
-    # gazetteer: Saravan lies in Sistan and Baluchestan, which lies in Iran
+    # the province is not named in this text: no node for it, Saravan lies directly in Iran
+    assert not any(r.name == "Sistan and Baluchestan" for r in index.records)
+    assert index.state_of(saravan.key) == by_name(index, "Iran").key
+
+
+def test_gazetteer_parent_linked_only_when_named(index_of):
+    # gazetteer: Saravan lies in Sistan and Baluchestan; the text names it, so the link is made
+    index = index_of("Militants attacked a border post near Saravan on Tuesday. Officials in Iran's "
+                     "Sistan and Baluchestan province said two guards died.")
+    saravan = by_name(index, "Saravan")
     province = by_name(index, "Sistan and Baluchestan")
     assert province.ids["iso3166"] == "IR-11"
     assert province.key in facts(index, saravan.key, "locatedIn")

