@@ -202,6 +202,10 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
         return best
 
     agents = best_roles([r for m in event.mentions for r in m.agents])
+    if event.category == "Attack":
+        # a state's ministry or army named beside the state itself adds nothing: keep the state
+        states = {k for k in agents if view.type_of(k) == "State"}
+        agents = {k: r for k, r in agents.items() if k in states or view.state_of(k) not in states}
     for role in agents.values():
         facts.append(Fact(key, agent_name, role.key, evidence(role.token, role.confidence)))
     agent_states = {view.state_of(k) or k for k in agents}

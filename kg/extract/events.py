@@ -427,7 +427,9 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
             mention.agents.append(role)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
         direct = [c for c in head.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
-        if head.dep_ == "relcl" and not direct:
+        direct = [head.head if d.lower_ in ("which", "that", "whom", "who") and head.dep_ == "relcl" else d
+                  for d in direct]
+        if head.dep_ == "relcl" and not direct and not passive:
             direct = [head.head]  # "Jaish al-Adl, which Iran attacked on Tuesday"
         mention.definite = False
     else:
@@ -441,8 +443,8 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
             roots.append(light)
         # "explosions were reported near Saravan": where and when come from the verb
         if head.dep_ in ("nsubjpass", "nsubj") and head.head.pos_ == "VERB" and head.head.lemma_.lower() in (
-                "report", "hear", "see", "occur", "happen", "take", "rock", "hit", "strike", "kill", "target",
-                "destroy", "leave", "land", "come", "wound", "injure", "attack", "pound", "damage", "slam",
+                "report", "hear", "see", "occur", "happen", "rock", "hit", "strike", "kill", "target",
+                "destroy", "leave", "land", "wound", "injure", "attack", "pound", "damage", "slam",
                 "explode", "detonate", "fall", "crash", "rain"):
             roots.append(head.head)
         # "fired missiles to destroy strongholds of X": the purpose clause names the target
@@ -521,6 +523,7 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
               "counterpart": lex["counterpart_words"], "claim": lex["claim_words"], "statement": ["statement"]}
     mentions: list[EventMention] = []
     taken: set[int] = set()
+    shared_actor: Role | None = None
     for token in sent:
         lemma = token.lemma_.lower()
         if token.i in taken:
@@ -586,6 +589,16 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
             continue
         mention = EventMention("DiplomaticAction", {kind}, token, token.text, sent)
         _fill_diplomatic(mention, view, salience, attacks, pub)
+        if token.dep_ == "conj" and token.head.i in {m.head.i for m in mentions}:
+            # "recalled its envoy and warned ...": a coordinated action has the first one's actor
+            first = next(m for m in mentions if m.head.i == token.head.i)
+            if first.agents:
+                mention.agents = [Role(r.key, r.token, r.confidence - 0.05) for r in first.agents]
+        if mention.agents:
+            shared_actor = mention.agents[0]
+        elif shared_actor is not None:
+            # "X condemned the attack ... and warned of ...": coordinated actions share the actor
+            mention.agents.append(Role(shared_actor.key, shared_actor.token, 0.5))
         if kind == "Demand" and lemma in lex["interstate_only"] and not any(
                 view.type_of(r.key) in ("State", "GovernmentBody", "Official") for r in mention.patients):
             continue  # "urged calm", "called for an end to violence": an appeal, not a demand on a party

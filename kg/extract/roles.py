@@ -17,7 +17,7 @@ from kg.extract.context import ACTOR_TYPES, EntityView, Hit
 
 # clause boundaries: role filling never crosses into another clause's arguments
 CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "csubj", "parataxis", "xcomp", "acl", "conj", "appos", "mark"}
-LOCATION_PREPS = {"in", "inside", "near", "around", "at", "across", "into", "within", "outside", "on", "over",
+LOCATION_PREPS = {"in", "inside", "near", "around", "at", "across", "into", "within", "outside", "on",
                   "along", "throughout", "from", "onto", "toward", "towards", "off", "between"}
 TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "itself", "themselves"}
@@ -90,8 +90,11 @@ class Salience:
         self.subjects: list[tuple[int, str, str]] = []  # (token index, key, type)
         for token in view.doc:
             if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in PRONOUNS:
-                head = token.head.head if token.lower_ in RELATIVE and token.head.dep_ == "relcl" else token
-                key, _ = entity_of_phrase(head, view)
+                if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
+                    role = subject_role(token, view, self)
+                    key = role.key if role else None
+                else:
+                    key, _ = entity_of_phrase(token, view)
                 if key is not None:
                     self.subjects.append((token.i, key, view.type_of(key) or ""))
 
@@ -110,7 +113,6 @@ class Salience:
             wanted = {"State"}
         sent_starts = [s.start for s in pronoun.doc.sents]
         current = max(i for i, s in enumerate(sent_starts) if s <= pronoun.i)
-        earliest = sent_starts[max(0, current - max_sentences)]
         # a pronoun inside what someone said refers to the speaker first ("Iran said it had fired")
         node = pronoun
         while node.head.i != node.i and node.dep_ not in ("ccomp",):
@@ -122,15 +124,18 @@ class Salience:
                     if key is not None and (self.view.type_of(key) in wanted or wanted == {"State"}
                                             and self.view.state_of(key)):
                         return key if self.view.type_of(key) in wanted else self.view.state_of(key)
-        window = [(i, k, t) for i, k, t in self.subjects if earliest <= i < pronoun.i]
-        main = [(i, k, t) for i, k, t in window if self.view.doc[i].head.dep_ == "ROOT"]
-        this_sentence = [(i, k, t) for i, k, t in window if i >= sent_starts[current]]
-        for group in (this_sentence, main, window):
-            for _index, key, kind in reversed(group):
-                if kind in wanted:
-                    return key
-                if wanted == {"State"} and (state := self.view.state_of(key)):
-                    return state
+        # this sentence first, then each earlier sentence: its main-clause subject, else its latest subject
+        bounds = [(sent_starts[k], sent_starts[k + 1] if k + 1 < len(sent_starts) else len(pronoun.doc))
+                  for k in range(current, max(-1, current - max_sentences - 1), -1)]
+        for start, end in bounds:
+            in_sentence = [(i, k, t) for i, k, t in self.subjects if start <= i < min(end, pronoun.i)]
+            main = [(i, k, t) for i, k, t in in_sentence if self.view.doc[i].head.dep_ == "ROOT"]
+            for group in ((in_sentence,) if start == sent_starts[current] else (main, in_sentence)):
+                for _index, key, kind in reversed(group):
+                    if kind in wanted:
+                        return key
+                    if wanted == {"State"} and (state := self.view.state_of(key)):
+                        return state
         return None
 
 
@@ -178,9 +183,11 @@ def subject_role(subject: Token, view: EntityView, salience: Salience) -> Role |
     """The actor a subject phrase stands for, through relative pronouns, pronouns and anaphors."""
     if subject.lower_ in RELATIVE and subject.head.dep_ in ("relcl", "acl"):
         antecedent = subject.head.head
-        key, tok = entity_of_phrase(antecedent, view)
-        if key is not None:
-            return Role(key, tok, 0.8)
+        # "local officials and the ministry, which said": the nearest conjunct with a name
+        for candidate in [antecedent, *sorted(antecedent.conjuncts, key=lambda t: -t.i)]:
+            key, tok = entity_of_phrase(candidate, view)
+            if key is not None:
+                return Role(key, tok, 0.8 if candidate.i == antecedent.i else 0.65)
         return None
     if subject.lower_ in PRONOUNS:
         key = salience.resolve(subject)
