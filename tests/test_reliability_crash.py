@@ -192,3 +192,30 @@ def test_sigkill_while_updates_arrive_leaves_whole_documents_and_loses_no_acknow
 @pytest.mark.slow
 def test_sigkill_soak(tmp_path):
     run_kills(tmp_path, documents=300, kills=12, seed=17)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_query_workers_do_not_outlive_the_server(tmp_path, sig):
+    """A worker deep in a long query when the server dies must not run on, orphaned, for hours."""
+    import psutil
+
+    seed_store(tmp_path / "store")
+    server = ServeProcess(tmp_path / "store", workers=1, timeout=600.0)
+    assert server.update(document_update(1)).status_code == 200
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?q ?r ?t }"
+
+    def ask_slow():
+        with contextlib.suppress(requests.RequestException):
+            requests.get(server.url + "/sparql", params={"query": slow}, timeout=10)
+
+    threading.Thread(target=ask_slow, daemon=True).start()
+    time.sleep(1.5)  # the query is running in a worker now
+    workers = psutil.Process(server.process.pid).children(recursive=True)
+    assert workers, "no query worker found"
+    os.kill(server.process.pid, sig)
+    server.process.wait(30)
+    server.process.stderr.close()
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    for process in alive:  # do not leave them behind even if the test fails
+        process.kill()
+    assert not alive, f"query workers still running after the server got {sig.name}: {[p.pid for p in alive]}"

@@ -122,24 +122,45 @@ def _recv(fd: int):
     return pickle.loads(_read_exactly(fd, size))
 
 
+def _exit_with_parent() -> None:
+    """End this worker when the server is gone (killed, or stopped by a signal without cleanup).
+
+    A worker notices its parent's exit at its next read, but one inside a long query has no read
+    coming: orphaned, it would run that query to the end. A watcher thread checks the parent and
+    leaves at once (Oxigraph evaluates without the GIL, so the watcher runs during a query).
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
+
+
 def worker_main(kind: str, path: str) -> None:
     """The worker process: open the snapshot, then answer jobs read from stdin on stdout."""
     stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout = sys.stderr  # nothing else may write into the answer pipe
+    _exit_with_parent()
     try:
-        store = _open_snapshot(Snapshot(kind, path, 0))
-    except Exception as exc:
-        _send(stdout, ("failed", str(exc)))
-        return
-    _send(stdout, ("ready", None))
-    while True:
         try:
-            job = _recv(stdin)
-        except (EOFError, OSError):
+            store = _open_snapshot(Snapshot(kind, path, 0))
+        except Exception as exc:
+            _send(stdout, ("failed", str(exc)))
             return
-        if job is None:
-            return
-        _send(stdout, run_job(store, job))
+        _send(stdout, ("ready", None))
+        while True:
+            try:
+                job = _recv(stdin)
+            except (EOFError, OSError):
+                return
+            if job is None:
+                return
+            _send(stdout, run_job(store, job))
+    except BrokenPipeError:  # the server retired this worker or exited: nobody is listening, leave quietly
+        return
 
 
 class _Worker:
