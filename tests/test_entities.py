@@ -197,3 +197,18 @@ def test_entity_precision_recall_on_annotated_sentences(nlp):
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     print(f"entity precision {precision:.2f} recall {recall:.2f} (tp={tp} fp={fp} fn={fn})")
     assert precision >= 0.8 and recall >= 0.8
+
+
+def test_affiliation_from_group_before_title_and_default_state(index_of):
+    index = index_of("Houthi military spokesman Yusuf Qadi claimed the attack on the ship. In Kenya, "
+                     "President Amos Kiprono condemned it, and Kenya closed its embassy.")
+    qadi = by_name(index, "Yusuf Qadi")
+    assert facts(index, qadi.key, "affiliation") == [by_name(index, "Houthis").key]
+    kiprono = by_name(index, "Amos Kiprono")
+    assert facts(index, kiprono.key, "affiliation") == [by_name(index, "Kenya").key]
+
+
+def test_international_office_gets_no_state(index_of):
+    index = index_of("Syria said the strike killed 40. United Nations Secretary-General Ana Ferreira condemned it.")
+    ferreira = by_name(index, "Ana Ferreira")
+    assert by_name(index, "Syria").key not in facts(index, ferreira.key, "affiliation")

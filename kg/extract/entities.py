@@ -24,6 +24,8 @@ from kg.nlp.gazetteer import Gazetteer, load_gazetteer, norm
 from kg.records import Document, EntityRecord, Evidence, Fact
 
 _BASED_WORDS = frozenset({"based", "operating", "operates", "operate", "headquartered", "active"})
+_INTERNATIONAL_OFFICES = ("secretary-general", "secretary general", "envoy", "special representative",
+                          "high commissioner", "commission")
 _SUBDIVISION_WORDS = frozenset({"province", "region", "state", "governorate", "district", "oblast"})
 
 
@@ -250,6 +252,8 @@ class _Builder:
                 target = self._affiliation_target(span, info["affiliation"])
                 if target and target != key:
                     self.index.add_fact(key, "affiliation", target, self.evidence(span, conf))
+            elif record.type == "Official" and info.get("position"):
+                self._default_affiliation(key, span, info["position"])
             if record.type == "GovernmentBody" and info.get("state"):
                 target = self.index.add_state(info["state"], self.evidence(span, conf))
                 if target:
@@ -259,7 +263,35 @@ class _Builder:
             if record.type == "ArmedGroup":
                 self._based_in(key, span)
 
+    def _default_affiliation(self, key: str, span: Span, position: str) -> None:
+        """An office holder the text gives no state for ('President Bola Tinubu'): the State named
+        last before them in the same sentence, else the State the article is about (at least half
+        of its State mentions). International offices (Secretary-General, envoy) get none."""
+        if any(f.subject == key and f.predicate == "affiliation" for f in self.index.facts):
+            return
+        if any(word in position.lower() for word in _INTERNATIONAL_OFFICES):
+            return
+        sentence = span.sent
+        target = None
+        for mention in self.index.mentions:
+            if mention.type == "State" and sentence.start_char <= mention.start < span.start_char:
+                target = mention.key
+        if target is None:
+            counts: dict[str, int] = {}
+            for mention in self.index.mentions:
+                if mention.type == "State":
+                    counts[mention.key] = counts.get(mention.key, 0) + 1
+            if counts:
+                top = max(counts, key=counts.get)
+                if counts[top] * 2 >= sum(counts.values()):
+                    target = top
+        if target:
+            self.index.add_fact(key, "affiliation", target, self.evidence(span, 0.6))
+
     def _affiliation_target(self, span: Span, affiliation: str) -> str | None:
+        if affiliation.startswith("span:"):  # another entity of the text: "Houthi spokesman X"
+            start, end = (int(x) for x in affiliation[5:].split(":"))
+            return self.index.key_at(start, end)
         if affiliation.startswith("@"):  # "the province's deputy governor": the last place named
             place = self.last_subdivision_before(span) or self.last_place_before(span)
             return self.index.state_of(place) if place else None

@@ -139,7 +139,8 @@ class KGEntities:
             add(self.phrase, f"C|{i}", info.context_aliases, info)
         for i, body in enumerate(gazetteer.generic_bodies):
             add(self.phrase, f"B|{i}", body.aliases, body)
-        add(self.lower, "T", list(gazetteer.titles), None)
+        # titles are keyed without hyphens ('secretary general'); texts write 'Secretary-General' too
+        add(self.lower, "T", [*gazetteer.titles, *(t.replace(" ", "-") for t in gazetteer.titles if " " in t)], None)
         multiword = {n for p in gazetteer.places.values() if p.kind != "region"
                      for n in ((p.name, *p.names) if p.kind == "subdivision" else (p.name,))
                      if " " in n or "-" in n}
@@ -182,6 +183,7 @@ class KGEntities:
         cands: list[Candidate] = []
         context: dict[str, float] = {}
         states_by_end: dict[int, Candidate] = {}
+        named_by_end: dict[int, Candidate] = {}  # armed groups / organizations, for "Houthi spokesman X"
 
         phrase_matches = self.phrase(doc)
         for match_id, start, end in phrase_matches:
@@ -210,7 +212,10 @@ class KGEntities:
                 info = self.named_by_key[key]
                 if kind == "C" and not self._context_ok(doc, start, end):
                     continue
-                cands.append(self._named_candidate(info, start, end))
+                cand = self._named_candidate(info, start, end)
+                cands.append(cand)
+                if info.kind in ("group", "org"):
+                    named_by_end[end] = cand
             elif kind == "B":
                 body = self.named_by_key[key]
                 cand = self._generic_body(doc, body, start, end, states_by_end)
@@ -227,7 +232,7 @@ class KGEntities:
                     cands.append(Candidate(start, end, "Place", PRIORITY_GAZ, self._place_info(place, "gazetteer")))
 
         covered = self._accepted(cands)  # gazetteer spans so far, to keep patterns off them
-        cands.extend(self._officials(doc, states_by_end, covered))
+        cands.extend(self._officials(doc, states_by_end, covered, named_by_end))
         cands.extend(self._patterns(doc, context, covered))
         for ent in doc.ents:
             cand = self._from_ner(doc, ent, context)
@@ -448,15 +453,23 @@ class KGEntities:
             j += 1
         return j
 
-    def _officials(self, doc: Doc, states_by_end: dict[int, Candidate], covered) -> list[Candidate]:
+    def _officials(self, doc: Doc, states_by_end: dict[int, Candidate], covered,
+                   named_by_end: dict[int, Candidate] | None = None) -> list[Candidate]:
         taken = {i for c in covered for i in range(c.start, c.end)}
         out = []
-        for _, start, end in self.lower(doc):
+        titles = filter_spans([doc[start:end] for _, start, end in self.lower(doc)])  # longest title wins
+        for start, end in ((t.start, t.end) for t in titles):
             title_text = doc[start:end].text
             position = self.gaz.titles.get(norm(title_text))
             if not position:
                 continue
-            affiliation = self._affiliation_before(doc, start, states_by_end)
+            affiliation = self._affiliation_before(doc, start, states_by_end, named_by_end or {})
+            if affiliation is None and end + 1 < len(doc) and doc[end].lower_ == "of":
+                # "the Ambassador of Ukraine", "Secretary-General of the United Nations"
+                after = end + 2 if doc[end + 1].lower_ == "the" else end + 1
+                state = next((c for c in states_by_end.values() if c.start == after), None)
+                named = next((c for c in (named_by_end or {}).values() if c.start == after), None)
+                affiliation = state.info["state"] if state else _span_ref(doc, named) if named else None
             # "Foreign Minister Hossein Amir-Abdollahian" / "the deputy governor, Alireza Marhamati"
             name_start = end
             if end < len(doc) and doc[end].text == "," and start > 0 and (
@@ -464,10 +477,11 @@ class KGEntities:
                 name_start = end + 1
             name_start = self._skip_ranks(doc, name_start)
             name_end = self._name_after(doc, name_start)
-            if name_end == name_start and name_start == end and start >= 2 and doc[start - 1].lower_ in {
-                    "the", "a", "an"} and doc[start - 2].text == ",":
-                # "X, the foreign minister"
-                ent_end = start - 2
+            appositive = start >= 2 and doc[start - 1].lower_ in {"the", "a", "an"} and doc[start - 2].text == ","
+            bare = start >= 1 and doc[start - 1].text == "," and title_text.islower()
+            if name_end == name_start and name_start == end and (appositive or bare):
+                # "X, the foreign minister" / "Mr. X, spokesman of the military"
+                ent_end = start - 2 if appositive else start - 1
                 if ent_end > 0 and doc[ent_end - 1].ent_type_ == "PERSON":
                     ent_start = ent_end - 1
                     while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
@@ -486,10 +500,16 @@ class KGEntities:
         return out
 
     @staticmethod
-    def _affiliation_before(doc: Doc, start: int, states_by_end: dict[int, Candidate]) -> str | None:
-        """The State named just before a title ('Iranian Foreign Minister', "Pakistan's ambassador")."""
+    def _affiliation_before(doc: Doc, start: int, states_by_end: dict[int, Candidate],
+                            named_by_end: dict[int, Candidate]) -> str | None:
+        """The State named just before a title ('Iranian Foreign Minister', "Pakistan's ambassador"),
+        or the group or organization ('Houthi military spokesman', 'UN Secretary-General')."""
         i = start
         for _ in range(3):  # allow "Pakistan's caretaker foreign minister"
+            named = named_by_end.get(i) or (named_by_end.get(i - 1) if i >= 1 and doc[i - 1].text in POSSESSIVE
+                                            else None)
+            if named is not None:
+                return _span_ref(doc, named)
             cand = states_by_end.get(i)
             if cand is None and i >= 1 and doc[i - 1].text in POSSESSIVE:
                 cand = states_by_end.get(i - 1)
@@ -548,7 +568,7 @@ class KGEntities:
                     start, stop = span.start, span.end - 1
                     while start < stop and not doc[start].is_title:
                         start += 1
-                if stop <= start or taken.intersection(range(start, stop)):
+                if stop <= start or taken.intersection(range(start, stop)) or doc[start].lower_ in GENERIC_NAME_WORDS:
                     continue
                 text = doc[start:stop].text
                 if norm(text) in self.gaz.state_index:
@@ -575,7 +595,8 @@ class KGEntities:
             idx = idx[1:]
         while idx and not doc[idx[-1]].is_title:
             idx = idx[:-1]
-        if not idx or doc[idx[0]].lower_ in GENERIC_NAME_WORDS or doc[idx[0]].is_sent_start and len(idx) == 1:
+        if not idx or doc[idx[0]].lower_ in GENERIC_NAME_WORDS or (len(idx) == 1 and (
+                doc[idx[0]].is_sent_start or doc[idx[0]].pos_ != "PROPN")):
             return None
         return idx[0], idx[-1] + 1
 
@@ -715,6 +736,11 @@ class KGEntities:
                     for n in {p.name, *p.names} if n[:1].isascii()]
             self._keys_by_country[country] = keys
         return keys
+
+
+def _span_ref(doc: Doc, cand: Candidate) -> str:
+    """An affiliation that is another entity of the text: 'span:<start char>:<end char>'."""
+    return f"span:{doc[cand.start].idx}:{doc[cand.end - 1].idx + len(doc[cand.end - 1])}"
 
 
 def display_name(place: PlaceInfo) -> str:
