@@ -94,6 +94,7 @@ def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
     _resolve_relative_dates(per_sentence)
     _reactions_to_attacks(events, view)
     _recipients_from_context(events, view)
+    _reaction_dates(events)
 
     attributions = {sent.start: attribution for sent, _, _, attribution in per_sentence}
     for number, event in enumerate(events, start=1):
@@ -171,6 +172,18 @@ def _recipients_from_context(events: list[Event], view: EntityView) -> None:
             if perpetrators:
                 first = min(event.mentions, key=lambda m: m.head.i)
                 first.patients.append(Role(perpetrators[0].key, first.head, 0.45))
+                break
+
+
+def _reaction_dates(events: list[Event]) -> None:
+    """A reaction to an attack that gives no day of its own is dated like the attack (low confidence):
+    news reports condemnations, denials and warnings on the day of the attack they answer."""
+    for event in events:
+        if event.category != "DiplomaticAction" or (event.date is not None and event.date.full):
+            continue
+        for cause, _, token in event.responds_to:
+            if cause.category == "Attack" and cause.date is not None and cause.date.full:
+                event.date, event.date_token, event.date_confidence = cause.date, token, 0.4
                 break
 
 

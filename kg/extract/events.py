@@ -63,12 +63,13 @@ class EventMention:
     habitual: bool = False  # "numerous attacks": no single event
     weak: bool = False  # "explosions": the effect of an attack, typed only by context
     light_verb: Token | None = None
+    roots: list[Token] = field(default_factory=list)  # the words its roles were read under
     about_attack: EventMention | None = None  # "condemned the strikes": the attack reacted to
     event: object | None = None  # the merged event it belongs to (set by merge)
 
     @property
     def tokens(self) -> set[int]:
-        ids = {self.head.i}
+        ids = {self.head.i} | {r.i for r in self.roots}
         if self.light_verb is not None:
             ids.add(self.light_verb.i)
         return ids
@@ -461,6 +462,7 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
                 direct.extend(c for c in verb.children if c.dep_ == "dobj")
                 roots.append(verb)
     _flags(head, mention)
+    mention.roots = [r for r in roots if r.i != head.i]
     targets, places = _targets_and_places(head, view, roots, stop, direct)
     agent_keys = {r.key for r in mention.agents}
     mention.patients = [t for t in targets if t.key not in agent_keys]

@@ -125,6 +125,8 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
                 continue
             if mention.category == "DiplomaticAction" and not mention.agents:
                 continue
+            if mention.category == "Attack" and not mention.agents and not _substantial(mention):
+                continue  # "explosions in the city" alone: too little to stand as an event of its own
             chosen = Event(mention.category, past=mention.past)
             events.append(chosen)
         chosen.mentions.append(mention)
@@ -135,6 +137,17 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
             chosen.date, chosen.date_token = mention.date, mention.date_token
             chosen.date_confidence = mention.date_confidence
     return events
+
+
+def _substantial(mention: EventMention) -> bool:
+    """An attack with no known attacker stands alone only with a place or target and a day or a
+    casualty word nearby (the parse of the sentence names a kill/wound verb)."""
+    if mention.weak or not (mention.locations or mention.patients):
+        return False
+    if mention.date is not None and mention.date.full:
+        return True
+    casualty_words = {"kill", "die", "wound", "injure", "dead", "killed", "wounded", "injured", "death", "toll"}
+    return any(t.lemma_.lower() in casualty_words or t.lower_ in casualty_words for t in mention.sent)
 
 
 def final_types(event: Event, view: EntityView) -> tuple[str, ...]:

@@ -29,6 +29,10 @@ ANAPHOR_HEADS = {"nation", "country", "government", "state", "regime", "military
 TERRITORY_HEADS = {"territory", "soil", "airspace", "border", "borders", "land", "lands", "side", "waters",
                    "sovereignty", "region", "province", "city", "town", "village", "part", "capital", "area",
                    "frontier", "coast", "mainland"}
+GROUP_MEMBER_NOUNS = {"gunman", "gunmen", "fighter", "fighters", "militant", "militants", "member", "members",
+                      "soldier", "soldiers", "troops", "rebel", "rebels", "insurgent", "insurgents", "forces",
+                      "spokesman", "spokeswoman", "spokesperson", "official", "officials", "envoy", "delegation",
+                      "militiamen", "jihadists", "attacker", "attackers", "bomber", "bombers"}
 GROUP_ANAPHORS = {"group", "militants", "organization", "organisation", "movement"}
 
 
@@ -56,8 +60,9 @@ def phrase_tokens(head: Token) -> list[Token]:
     for child in head.children:
         if child.dep_ in ("relcl", "acl", "ccomp", "advcl", "punct", "cc", "conj", "appos"):
             continue
-        if child.dep_ == "prep" and child.lower_ not in ("of", "for"):
-            continue
+        if child.dep_ == "prep" and not (child.lower_ in ("of", "for") or (
+                child.lower_ == "from" and head.lemma_.lower() in GROUP_MEMBER_NOUNS)):
+            continue  # "gunmen from Boko Haram" names the group; "a rocket from Lebanon" does not
         out.extend(phrase_tokens(child))
     return sorted(out, key=lambda t: t.i)
 
