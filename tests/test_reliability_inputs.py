@@ -50,8 +50,20 @@ def test_a_single_one_megabyte_line_is_skipped_by_name_and_the_rest_built(build_
     store, report = build_store(folder)
     assert report.read == 2 and report.built == 1, report.summary()
     assert [s.name for s in report.skipped] == ["oneline.txt"]
-    assert "too long" in report.skipped[0].reason and "1,048,576" in report.skipped[0].reason
+    assert "single line of 1,048,576 characters" in report.skipped[0].reason
     assert "1 skipped" in report.summary() and len(store.graphs()) == 1
+
+
+def test_a_line_that_never_breaks_is_refused_before_nlp_but_long_articles_are_not(tmp_path: Path):
+    """NLP cost grows faster than linearly with an unbroken line (a 200k-character one took a minute and
+    0.9 GB), so a dump with no line breaks is refused at read time; the same text in lines is read."""
+    words = "Fighters shelled the town and officials said twelve people died. " * 2_400  # 156k characters
+    (tmp_path / "dump.txt").write_text(words, encoding="utf-8")
+    (tmp_path / "long.txt").write_text(words.replace(". ", ".\n"), encoding="utf-8")
+    docs, skipped = names(read_inputs([tmp_path], Settings()))
+    assert docs == ["long.txt"]
+    assert "single line of 156,000 characters" in skipped["dump.txt"], skipped
+    assert "KG_MAX_LINE_CHARS" in skipped["dump.txt"]
 
 
 def test_a_pipe_or_device_given_as_a_file_is_skipped_not_read_forever(tmp_path: Path):
@@ -175,5 +187,5 @@ def test_bad_documents_through_the_cli_are_named_and_the_exit_status_says_partia
     assert result.returncode == 3, result.stderr
     said = " ".join(result.stderr.split())  # the console wraps long lines
     assert "skipped feed.jsonl:half: undecodable" in said and "surrogate" in said, result.stderr
-    assert "skipped oneline.txt: too long" in said, result.stderr
+    assert "skipped oneline.txt: a single line of 1,100,000 characters" in said, result.stderr
     assert "1 built" in said and "2 skipped" in said and "pipe.txt" not in said

@@ -105,6 +105,11 @@ def read_inputs(
                 if not text.strip():
                     yield Skipped(name, "empty: no article text")
                     continue
+                longest = max(map(len, text.splitlines()), default=0)
+                if longest > settings.max_line_chars:
+                    yield Skipped(name, f"a single line of {longest:,} characters, over the limit of "
+                                        f"{settings.max_line_chars:,} (KG_MAX_LINE_CHARS): not an article")
+                    continue
                 yield make_document(name, text, meta)
         except ReadError as exc:
             yield Skipped(str(item), str(exc))
