@@ -212,3 +212,9 @@ def test_international_office_gets_no_state(index_of):
     index = index_of("Syria said the strike killed 40. United Nations Secretary-General Ana Ferreira condemned it.")
     ferreira = by_name(index, "Ana Ferreira")
     assert by_name(index, "Syria").key not in facts(index, ferreira.key, "affiliation")
+
+
+def test_based_in_from_possessive(index_of):
+    index = index_of("Lebanon's Hezbollah fired rockets, and Israel struck back.")
+    group = by_name(index, "Hezbollah")
+    assert facts(index, group.key, "basedIn") == [by_name(index, "Lebanon").key]

@@ -405,6 +405,13 @@ class _Builder:
                 return
             if tok.ent_type_ in ("ArmedGroup",) and tok.i > span.end:
                 return
+        # "Lebanon's Hezbollah", "Yemen's Houthis": a State or place owning the group
+        if span.start >= 2 and doc[span.start - 1].text in ("'s", "’s"):
+            owner = doc[span.start - 2]
+            target = self.index.key_at(owner.idx, owner.idx + len(owner.text))
+            record = self.index.get(target) if target else None
+            if record is not None and record.type in ("State", "Place"):
+                self.index.add_fact(key, "basedIn", target, self.evidence(span, 0.75))
         # "Pakistan-based X"
         if span.start >= 3 and doc[span.start - 1].lower_ == "based" and doc[span.start - 2].text == "-":
             target = self.index.key_at(doc[span.start - 3].idx, doc[span.start - 3].idx + 1)
