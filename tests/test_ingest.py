@@ -149,3 +149,18 @@ def test_manifest_csv_and_jsonl(tmp_path: Path):
     (tmp_path / "bad.csv").write_text("url,title\nx,y\n", encoding="utf-8")
     with pytest.raises(ManifestError, match="no 'file'"):
         load_manifest(tmp_path / "bad.csv")
+
+
+def test_a_reader_crash_costs_one_file_not_the_build(tmp_path: Path, monkeypatch):
+    from kg.ingest import readers
+
+    def broken(path, raw):
+        raise ImportError("a library is missing")
+        yield  # pragma: no cover
+
+    monkeypatch.setitem(readers.READERS, ".html", broken)
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.html").write_text("<html><body><p>" + ARTICLE + "</p></body></html>", encoding="utf-8")
+    docs, skipped = read_all(tmp_path)
+    assert [d.name for d in docs] == ["a.txt"]
+    assert "ImportError: a library is missing" in skipped["b.html"]

@@ -113,3 +113,5 @@ def read_inputs(
                 yield make_document(name, text, meta)
         except ReadError as exc:
             yield Skipped(str(item), str(exc))
+        except Exception as exc:  # a reader bug or a broken library must cost one file, not the build
+            yield Skipped(str(item), f"cannot read: {type(exc).__name__}: {exc}")
