@@ -28,7 +28,7 @@ from kg.store import KGStore
 
 TOKEN = "fuzz-token-51"
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-SOAK = settings(max_examples=2_000, deadline=None, suppress_health_check=list(HealthCheck))
+SOAK = settings(max_examples=5_000, deadline=None, suppress_health_check=list(HealthCheck))
 TIMEOUT = 2.0
 
 VALID = [
@@ -331,3 +331,59 @@ def test_query_strings_too_long_for_a_url_are_refused_cleanly(chain_site):
     r = requests.get(url + "/sparql?query=" + urllib.parse.quote(_values(30_000)), timeout=30)
     assert 400 <= r.status_code < 500 or r.status_code in (200, 503), r.status_code
     assert r.status_code != 500
+
+
+# -- SERVICE in disguise --------------------------------------------------------------------------------
+@st.composite
+def disguised_service(draw, endpoint: str) -> str:
+    """SERVICE spelt in random case, with \\u / \\U escapes, comments and odd whitespace, at any depth."""
+    letters = []
+    for ch in "SERVICE":
+        kind = draw(st.sampled_from(["upper", "lower", "u", "U"]))
+        letters.append({"upper": ch, "lower": ch.lower(), "u": f"\\u{ord(ch):04X}", "U": f"\\U{ord(ch):08x}"}[kind])
+    gap = draw(st.sampled_from([" ", "\n", "\t", " # note\n", "\r\n  ", "\u00a0 "]))
+    silent = draw(st.sampled_from(["", "SILENT" + gap, "silent" + gap]))
+    target = draw(st.sampled_from([f"<{endpoint}>", "?ep"]))
+    call = f"{''.join(letters)}{gap}{silent}{target}{gap}{{ ?s ?p ?o }}"
+    bind = f'BIND(IRI("{endpoint}") AS ?ep) ' if target == "?ep" else ""
+    wrapper = draw(st.sampled_from([
+        "SELECT * WHERE {{ {b}{c} }}", "SELECT * WHERE {{ {b}OPTIONAL {{ {c} }} }}",
+        "SELECT * WHERE {{ {{ SELECT * WHERE {{ {b}{c} }} }} }}", "ASK {{ {b}{{ ?x ?y ?z }} UNION {{ {c} }} }}",
+        "SELECT * WHERE {{ ?a ?b ?c FILTER EXISTS {{ {b}{c} }} }}", "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {b}{c} }}",
+        "SELECT * WHERE {{ ?a ?b ?c MINUS {{ {b}{c} }} }}",
+    ]))
+    return wrapper.format(b=bind, c=call)
+
+
+@pytest.fixture(scope="module")
+def outbound_listener():
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(50)
+    sock.setblocking(False)
+    yield sock
+    sock.close()
+
+
+@FAST
+@given(data=st.data())
+def test_service_in_any_disguise_is_refused_and_nothing_connects(fuzz_site, outbound_listener, data):
+    endpoint = f"http://127.0.0.1:{outbound_listener.getsockname()[1]}/sparql"
+    query = data.draw(disguised_service(endpoint))
+    r = ask_query(fuzz_site[0], query, method=data.draw(METHODS))
+    assert r.status_code == 400 and "SERVICE" in r.text, (r.status_code, r.text, query)
+    try:
+        outbound_listener.accept()
+    except BlockingIOError:
+        return
+    raise AssertionError(f"the server connected out for {query!r}")
+
+
+@pytest.mark.slow
+@SOAK
+@given(data=st.data())
+def test_service_disguise_soak(fuzz_site, outbound_listener, data):
+    test_service_in_any_disguise_is_refused_and_nothing_connects.hypothesis.inner_test(fuzz_site, outbound_listener,
+                                                                                       data)
