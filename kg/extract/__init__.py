@@ -216,9 +216,15 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
 
     agents = best_roles([r for m in event.mentions for r in m.agents])
     if event.category == "Attack":
-        # a state's ministry or army named beside the state itself adds nothing: keep the state
-        states = {k for k in agents if view.type_of(k) == "State"}
-        agents = {k: r for k, r in agents.items() if k in states or view.state_of(k) not in states}
+        # a state's ministry, army or official carries out an attack for the state: the state is the
+        # perpetrator (armed groups and unaffiliated actors stay as they are)
+        kept: dict[str, Role] = {}
+        for k, r in agents.items():
+            state = view.state_of(k) if view.type_of(k) in ("GovernmentBody", "Official") else None
+            actor = state or k
+            if actor not in kept or r.confidence > kept[actor].confidence:
+                kept[actor] = Role(actor, r.token, r.confidence)
+        agents = kept
     for role in agents.values():
         facts.append(Fact(key, agent_name, role.key, evidence(role.token, role.confidence)))
     agent_states = {view.state_of(k) or k for k in agents}

@@ -131,7 +131,8 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
                 return set(lex["weapon_nouns"][lemma]) | _modifier_types(token), token.text, False
             if token.dep_ == "nsubj" and head.lemma_.lower() in ("explode", "detonate", "hit", "strike", "land",
                                                                "slam", "kill", "rain", "attack", "target",
-                                                               "pound", "destroy", "damage", "fall", "crash"):
+                                                               "pound", "destroy", "damage", "fall", "crash",
+                                                               "bomb", "shell"):
                 return set(lex["weapon_nouns"][lemma]), token.text, False
             if token.dep_ == "pobj" and head.lower_ == "with" and head.head.lemma_.lower() in lex["verbs"]:
                 return None  # "attacked with drones": the verb is the trigger
@@ -200,8 +201,8 @@ def _flags(head: Token, mention: EventMention) -> None:
     prep_words = {t.lower_ for t in verb.subtree if t.dep_ == "pobj" and t.head.lower_ == "in"}
     if words & set(lex["habitual_modifiers"]) or adverbs & set(lex["habitual_adverbs"]) or "past" in prep_words:
         mention.habitual = True
-    if words & set(lex["past_modifiers"]):
-        mention.past = True
+    if {c.lower_ for c in head.children if c.dep_ in ("amod", "det")} & set(lex["past_modifiers"]):
+        mention.past = True  # "previous blasts", "an earlier attack" (not "two days earlier": that is a date)
     if (head.pos_ != "VERB" and head.tag_ in ("NNS", "NNPS") and head.dep_ == "pobj"
             and head.head.lower_ in ("for", "of") and head.head.head.lemma_.lower() not in (
                 "responsibility", "credit", "series", "wave", "string", "spate", "claim")
@@ -344,6 +345,12 @@ def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and view.at(pobj) is not None:
                         node = pobj
+        # "targets belonging to the PKK", "positions linked to X"
+        for child in obj.children:
+            if child.dep_ == "acl" and child.lemma_.lower() in ("belong", "link", "affiliate", "tie", "use"):
+                for _, pobj in prep_objects(child, {"to", "with", "by"}):
+                    if view.at(pobj) is not None:
+                        node = pobj
         hit = view.at(node)
         if hit is not None:
             if hit.type == "State":
@@ -446,7 +453,7 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
         if head.dep_ in ("nsubjpass", "nsubj") and head.head.pos_ == "VERB" and head.head.lemma_.lower() in (
                 "report", "hear", "see", "occur", "happen", "rock", "hit", "strike", "kill", "target",
                 "destroy", "leave", "land", "wound", "injure", "attack", "pound", "damage", "slam",
-                "explode", "detonate", "fall", "crash", "rain"):
+                "explode", "detonate", "fall", "crash", "rain", "ram", "blow", "storm", "bomb", "shell"):
             roots.append(head.head)
         # "fired missiles to destroy strongholds of X": the purpose clause names the target
         if light is not None and light.pos_ == "VERB":

@@ -106,6 +106,7 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
 def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event]:
     """Cluster the mentions of a document (in text order) into events."""
     events: list[Event] = []
+    bare: list[EventMention] = []
     for mention in sorted(mentions, key=lambda m: m.head.i):
         if mention.habitual:
             continue
@@ -122,6 +123,7 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
             chosen = max((e for _, e in fits), key=lambda e: e.last)
         if chosen is None:
             if (mention.anaphoric_only and not mention.agents) or not mention.has_arguments():
+                bare.append(mention)
                 continue
             if mention.category == "DiplomaticAction" and not mention.agents:
                 continue
@@ -136,18 +138,30 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
         if better and not mention.date.relative_to_event:
             chosen.date, chosen.date_token = mention.date, mention.date_token
             chosen.date_confidence = mention.date_confidence
+    # "an attack two days earlier, when a suicide bomber rammed ...": a bare mention whose own phrase
+    # describes another mention is that mention's event
+    for mention in bare:
+        inner = {t.i for t in mention.head.subtree}
+        for event in events:
+            if event.category == mention.category and any(
+                    m.head.i in inner and m.head.i != mention.head.i for m in event.mentions):
+                event.mentions.append(mention)
+                mention.event = event
+                break
     return events
 
 
 def _substantial(mention: EventMention) -> bool:
     """An attack with no known attacker stands alone only with a place or target and a day or a
-    casualty word nearby (the parse of the sentence names a kill/wound verb)."""
-    if mention.weak or not (mention.locations or mention.patients):
+    casualty word in its sentence, or with both a day and casualties."""
+    if mention.weak:
         return False
-    if mention.date is not None and mention.date.full:
-        return True
+    dated = mention.date is not None and mention.date.full is not None
     casualty_words = {"kill", "die", "wound", "injure", "dead", "killed", "wounded", "injured", "death", "toll"}
-    return any(t.lemma_.lower() in casualty_words or t.lower_ in casualty_words for t in mention.sent)
+    casualties = any(t.lemma_.lower() in casualty_words or t.lower_ in casualty_words for t in mention.sent)
+    if mention.locations or mention.patients:
+        return dated or casualties
+    return dated and casualties
 
 
 def final_types(event: Event, view: EntityView) -> tuple[str, ...]:
