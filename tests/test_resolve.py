@@ -156,3 +156,27 @@ def test_cost_per_document_stays_flat_as_the_index_grows():
     resolver.resolve(extraction)
     large = time.perf_counter() - t0
     assert large < max(0.05, small * 5), (small, large)
+
+
+def _people(*names_and_states):
+    """One document per (name, state): persons serving a state, resolved in order."""
+    resolver = Resolver(BASE)
+    out = []
+    for i, (name, state) in enumerate(names_and_states):
+        b = DocBuilder(f"people{i}.txt", [f"{name} spoke for {state}."])
+        b.ent("s", "State", state).ent("p", "Official", name).fact("p", "affiliation", "s", 0)
+        out.append(resolver.resolve(b.extraction()).iris["p"])
+    return out
+
+
+def test_transliterated_surname_and_longer_name_join_across_documents():
+    # invented officials of other conflicts: one surname spelt two ways, a name with a patronymic added
+    assert len(set(_people(("Abdelkarim Haddou", "Chad"), ("Abdelkarim Haddu", "Chad")))) == 1
+    assert len(set(_people(("Osman Ali", "Eritrea"), ("Osman Ali Osman", "Eritrea")))) == 1
+
+
+def test_similar_names_of_different_people_stay_apart():
+    assert len(set(_people(("Kim Jong Un", "North Korea"), ("Kim Yo Jong", "North Korea")))) == 2
+    assert len(set(_people(("Kim Jong Un", "North Korea"), ("Kim Jong Il", "North Korea")))) == 2
+    assert len(set(_people(("Omar Hassan", "Sudan"), ("Omar Hassan Omar", "Chad")))) == 2  # affiliations disagree
+    assert len(set(_people(("Omar Hassan", "Sudan"), ("Omar Hamdan", "Sudan")))) == 2

@@ -10,7 +10,10 @@ An entity record is matched against an in-memory index of every node seen so far
    consonant skeleton of any name the record carries (label, names, canonical);
 4. for persons: a surname alone ("Jilani") joins the one person of this document, else the one
    person in the index, with that surname; a full name with the same surname and similar given
-   names (ratio >= 80) joins unless their affiliations disagree.
+   names (ratio >= 80) joins unless their affiliations disagree; so does a full name with the same
+   given names and a surname spelt alike ("Yahya Saree" / "Yahya Sarea"), and a full name that is the
+   start of a longer one ("Yassin Ibrahim" / "Yassin Ibrahim Yassin"). "Kim Jong Un" and
+   "Kim Yo Jong" differ in their given names and stay apart.
 
 Otherwise a new IRI is minted: ``<base><folder>/<slug of the label>``, with a short hash suffix
 only when that slug is already taken by another node. Every lookup is a dictionary access, so
@@ -33,6 +36,11 @@ ID_SCHEMES = ("wikidata", "geonames", "iso3166")
 #: In the org family these types may not merge with each other (a generic Organization may).
 EXCLUSIVE_ORG_TYPES = {"ArmedGroup", "GovernmentBody", "MediaOrganization"}
 GIVEN_NAME_SIMILARITY = 80
+#: Surnames spelt alike by two transliterations ("Saree" / "Sarea"); shorter ones are too risky.
+SURNAME_SIMILARITY = 80
+MIN_SIMILAR_SURNAME = 4
+#: A two-word name may be the start of a longer one by at most this many more words.
+MAX_EXTRA_NAME_WORDS = 2
 
 
 def types_compatible(a: set[str], b: set[str]) -> bool:
@@ -49,6 +57,7 @@ class EntityIndex:
         self.by_id: dict[str, str] = {}
         self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.by_surname: dict[str, set[str]] = defaultdict(set)
+        self.by_given: dict[str, set[str]] = defaultdict(set)  # first word of a full name -> persons
         self.used_iris: set[str] = set()
 
     # -- index maintenance -------------------------------------------------------------------
@@ -67,6 +76,8 @@ class EntityIndex:
                 surname = parts[1] if parts else normalise(name, "person")
                 if surname:
                     self.by_surname[surname].add(node.iri)
+                if parts:
+                    self.by_given[parts[0].split()[0]].add(node.iri)
 
     # -- matching ----------------------------------------------------------------------------
     def match(
@@ -117,6 +128,14 @@ class EntityIndex:
                 continue
             if fuzz.ratio(given, other[0]) >= GIVEN_NAME_SIMILARITY:
                 return iri, f"same surname and similar given names as {self.nodes[iri].label!r}"
+        words = (given + " " + surname).split()
+        for iri in sorted(self.by_given.get(words[0], ())):
+            if self._affiliation_conflict(iri, affiliations):
+                continue
+            for name in sorted({self.nodes[iri].label, *self.nodes[iri].names}):
+                why = same_person_variant(words, normalise(name, "person").split())
+                if why:
+                    return iri, f"{why} as {self.nodes[iri].label!r}"
         return None, ""
 
     def _affiliation_conflict(self, iri: str, affiliations: set[str]) -> bool:
@@ -145,6 +164,27 @@ class EntityIndex:
             iri = f"{iri}-{digest}"
         self.used_iris.add(iri)
         return iri
+
+
+def same_person_variant(a: list[str], b: list[str]) -> str | None:
+    """Why two full names (normalised words) are one person's, or None.
+
+    Same given names and surnames spelt alike ("yahya saree" / "yahya sarea"), or one name the start
+    of the other ("yassin ibrahim" / "yassin ibrahim yassin"). Both need two words at least.
+    """
+    if len(a) < 2 or len(b) < 2 or a == b:
+        return None
+    if len(a) == len(b) and a[:-1] == b[:-1]:
+        x, y = a[-1], b[-1]
+        # a letter swapped or added, not a longer name ("Hassan" / "Hassanein")
+        if (min(len(x), len(y)) >= MIN_SIMILAR_SURNAME and x[0] == y[0] and abs(len(x) - len(y)) <= 1
+                and fuzz.ratio(x, y) >= SURNAME_SIMILARITY):
+            return "same given names and a surname spelt alike"
+        return None
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if long_[:len(short)] == short and len(long_) - len(short) <= MAX_EXTRA_NAME_WORDS:
+        return "the start of a longer name"
+    return None
 
 
 def _names(record: EntityRecord) -> list[str]:
