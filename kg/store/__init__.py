@@ -152,9 +152,24 @@ class KGStore:
             except UnsafeXML as exc:
                 raise StoreError(str(exc)) from None
         with self._write_lock:
+            if next(iter(self.ox.quads_for_pattern(None, None, None, None)), None) is None:
+                self._bulk_load_empty(path, fmt)
+                return
             quads = list(ox.parse(path=str(path), format=fmt))
             union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
             self.ox.extend(quads + union)
+
+    def _bulk_load_empty(self, path: Path, fmt) -> None:
+        """Load into an empty store with Oxigraph's bulk loader, then copy the named graphs into the
+        union in one update: 3x faster than parsing into Python, and no Python object per quad (a
+        10M-quad ``--data`` file needed ~20 GB that way). The bulk loader is not transactional, so on
+        any error the store is emptied again: all or nothing, as before."""
+        try:
+            self.ox.bulk_load(path=str(path), format=fmt)
+            self.ox.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        except BaseException:
+            self.ox.clear()
+            raise
 
     def flush(self) -> None:
         if self.path is not None:
