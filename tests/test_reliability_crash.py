@@ -186,7 +186,7 @@ def run_kills(tmp_path: Path, documents: int, kills: int, seed: int) -> None:
 
 
 def test_sigkill_while_updates_arrive_leaves_whole_documents_and_loses_no_acknowledged_one(tmp_path):
-    run_kills(tmp_path, documents=60, kills=2, seed=5)
+    run_kills(tmp_path, documents=40, kills=2, seed=5)
 
 
 @pytest.mark.slow
@@ -194,7 +194,7 @@ def test_sigkill_soak(tmp_path):
     run_kills(tmp_path, documents=300, kills=12, seed=17)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_query_workers_do_not_outlive_the_server(tmp_path, sig):
     """A worker deep in a long query when the server dies must not run on, orphaned, for hours."""
     import psutil
