@@ -243,7 +243,9 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     update_token: Annotated[
-        str | None, typer.Option("--update-token", help="Allow SPARQL Update with 'Authorization: Bearer T'.")
+        str | None, typer.Option("--update-token", envvar="KG_UPDATE_TOKEN",
+                                 help="Allow SPARQL Update with 'Authorization: Bearer T' (or set KG_UPDATE_TOKEN, "
+                                      "which other users cannot read in the process list).")
     ] = None,
     base: BaseOpt = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Query time limit in seconds.")] = 30.0,

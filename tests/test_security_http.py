@@ -264,3 +264,43 @@ def test_served_files_stay_inside_their_folders(site):
     some = next(p for p in sorted(static.iterdir()) if p.is_file())
     code, _, text = site.raw("GET", f"/assets/{some.name}")
     assert code == 200 and text == some.read_text(encoding="utf-8")
+
+
+def test_update_token_from_the_environment_stays_out_of_the_process_list(tmp_path):
+    """``--update-token T`` is readable by every local user in /proc/<pid>/cmdline; KG_UPDATE_TOKEN is not."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from test_server_http import TRIG
+
+    from kg.config import REPO_ROOT
+
+    data = tmp_path / "g.trig"
+    data.write_text(TRIG, encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    secret = "env-token-" + os.urandom(8).hex()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "KG_UPDATE_TOKEN": secret}
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port),
+                             "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        for _ in range(300):
+            try:
+                requests.get(url, params={"query": "ASK {}"}, timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        headers = {"Content-Type": "application/sparql-update"}
+        assert requests.post(url, data=INSERT, headers=headers, timeout=30).status_code == 401
+        ok = requests.post(url, data=INSERT, headers={**headers, "Authorization": f"Bearer {secret}"}, timeout=30)
+        assert ok.status_code == 200, ok.text
+        cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes().decode("utf-8", "replace")
+        assert "kg.cli" in cmdline and secret not in cmdline
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert "POST /sparql 200" in output and secret not in output
