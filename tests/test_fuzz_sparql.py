@@ -387,3 +387,49 @@ def test_service_in_any_disguise_is_refused_and_nothing_connects(fuzz_site, outb
 def test_service_disguise_soak(fuzz_site, outbound_listener, data):
     test_service_in_any_disguise_is_refused_and_nothing_connects.hypothesis.inner_test(fuzz_site, outbound_listener,
                                                                                        data)
+
+
+# -- other doors that take user text: entity paths and canned-query parameters ----------------------------
+@pytest.fixture(scope="module")
+def canned_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("canned")
+    queries = tmp / "queries"
+    queries.mkdir()
+    (queries / "by_actor.rq").write_text("# title: by actor\n# param: actor\n# param: label\n"
+                                         "SELECT ?e WHERE { ?e ckg:perpetrator ?actor OPTIONAL { ?actor rdfs:label "
+                                         "?label } }", encoding="utf-8")
+    app = create_app(sample_store(tmp), ServerConfig(workers=1, timeout=TIMEOUT, max_rows=500))
+    app.config["KG_QUERIES_DIR"] = queries
+    server, url = start(app, threads=4)
+    yield url
+    server.close()
+    close_app(app)
+
+
+HOSTILE_PARAM = st.one_of(st.text(text_chars, max_size=60), st.sampled_from([
+    '"} ; DROP ALL #', "> } DROP ALL", "http://e/x> } ; CLEAR ALL ; <http://e/y", "http://e/x\n", "?x",
+    "https://w3id.org/conflict-kg/id/state/northland", "\\u003e", "<script>", "urn:x", "http://e/ x"]))
+
+
+@FAST
+@given(actor=HOSTILE_PARAM, label=HOSTILE_PARAM, accept=ACCEPTS)
+def test_canned_query_parameters_are_values_never_syntax(canned_site, actor, label, accept):
+    headers = {"Accept": accept} if accept else {}
+    r = requests.get(canned_site + "/queries/by_actor", params={"actor": actor, "label": label}, headers=headers,
+                     timeout=TIMEOUT + 30)
+    check(r)
+    if r.status_code == 200 and "sparql-results+json" in r.headers.get("Content-Type", ""):
+        rows = r.json()["results"]["bindings"]
+        # bound to a value, a parameter can only narrow the answer: at most the one real actor's events
+        assert len(rows) <= 1 or actor == "https://w3id.org/conflict-kg/id/state/northland", (actor, rows)
+
+
+@FAST
+@given(rest=st.text(text_chars, min_size=1, max_size=80), accept=ACCEPTS)
+def test_any_entity_path_gets_an_answer_not_a_500(canned_site, rest, accept):
+    headers = {"Accept": accept} if accept else {}
+    r = requests.get(canned_site + "/id/" + urllib.parse.quote(rest, safe=""), headers=headers,
+                     timeout=TIMEOUT + 30)
+    assert r.status_code != 500 and r.status_code < 600, (rest, r.status_code, r.text[:300])
+    if r.status_code >= 400:
+        assert r.text.strip()
