@@ -189,3 +189,15 @@ def test_bad_documents_through_the_cli_are_named_and_the_exit_status_says_partia
     assert "skipped feed.jsonl:half: undecodable" in said and "surrogate" in said, result.stderr
     assert "skipped oneline.txt: a single line of 1,100,000 characters" in said, result.stderr
     assert "1 built" in said and "2 skipped" in said and "pipe.txt" not in said
+
+
+def test_symlink_loops_in_a_corpus_folder_neither_hang_nor_crash(tmp_path: Path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)  # in/sub/up -> in: a cycle
+    (folder / "self.txt").symlink_to(folder / "self.txt")  # a link to itself
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    docs, skipped = names(read_inputs([folder], Settings()))
+    assert docs == ["good.txt"]  # once: the cycle is not followed
+    assert not skipped or all("self.txt" in n or "dangling.txt" in n for n in skipped), skipped
