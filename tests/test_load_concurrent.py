@@ -15,6 +15,7 @@ answers are known for any number of whole documents. Bounded in count and time. 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -36,10 +37,8 @@ def server_memory(pid: int) -> tuple[int, int]:
     children = process.children(recursive=True)
     total = process.memory_info().rss
     for child in children:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             total += child.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total, len(children)
 
 
