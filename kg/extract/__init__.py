@@ -95,6 +95,7 @@ def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
     _reactions_to_attacks(events, view)
     _recipients_from_context(events, view)
     _reaction_dates(events)
+    _dates_from_neighbours(events, view, doc)
 
     attributions = {sent.start: attribution for sent, _, _, attribution in per_sentence}
     for number, event in enumerate(events, start=1):
@@ -187,6 +188,34 @@ def _reaction_dates(events: list[Event]) -> None:
                 break
 
 
+def _dates_from_neighbours(events: list[Event], view: EntityView, doc: Doc) -> None:
+    """An undated diplomatic step right after a dated one by the same state is taken as the same day
+    (low confidence): "X recalled its envoy on Wednesday. Its ministry said the ambassador should not
+    return." Only within the next two sentences."""
+    sentence_of = {sent.start: number for number, sent in enumerate(doc.sents)}
+
+    def sentence_no(token: Token) -> int:
+        return sentence_of.get(token.sent.start, 0)
+
+    dated = [(m, e) for e in events if e.category == "DiplomaticAction" and e.date is not None and e.date.full
+             for m in e.mentions]
+    for event in events:
+        if event.category != "DiplomaticAction" or (event.date is not None and event.date.full):
+            continue
+        states = {view.state_of(k) or k for k in event.agents()}
+        first = min(event.mentions, key=lambda m: m.head.i)
+        here = sentence_no(first.head)
+        best = None
+        for mention, other in dated:
+            gap = here - sentence_no(mention.head)
+            same_actor = states & {view.state_of(k) or k for k in other.agents()}
+            closer = best is None or mention.head.i > best[0].head.i
+            if 0 <= gap <= 2 and mention.head.i < first.head.i and same_actor and closer:
+                best = (mention, other)
+        if best is not None:
+            event.date, event.date_token, event.date_confidence = best[1].date, first.head, 0.4
+
+
 def _emit(extraction: DocumentExtraction, document: Document, event: Event, view: EntityView,
           attributions: dict) -> None:
     key = event.key
@@ -236,6 +265,13 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
         facts.append(Fact(key, patient_name, role.key, evidence(role.token, role.confidence)))
     if event.category == "Attack" or any(m.locations for m in event.mentions):
         places = best_roles([r for m in event.mentions for r in m.locations])
+        if not places and event.category == "Attack":
+            # an attack on a state's forces or officials, with no place named, is taken to be in that
+            # state (low confidence): "an assault on a police station" of "Iranian security forces"
+            for role in patients.values():
+                if view.type_of(role.key) in ("GovernmentBody", "Official") and (state := view.state_of(role.key)):
+                    places[state] = Role(state, role.token, 0.4)
+                    break
         specific = {k: r for k, r in places.items() if view.type_of(k) != "State"}
         chosen = dict(specific)
         known_states = {view.state_of(k) for k in specific}

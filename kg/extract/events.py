@@ -134,6 +134,9 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
                                                                "pound", "destroy", "damage", "fall", "crash",
                                                                "bomb", "shell"):
                 return set(lex["weapon_nouns"][lemma]), token.text, False
+            if any(c.dep_ == "acl" and c.lemma_.lower() in ("hit", "strike", "land", "target", "slam")
+                   for c in token.children):
+                return set(lex["weapon_nouns"][lemma]) | _modifier_types(token), token.text, False
             if token.dep_ == "pobj" and head.lower_ == "with" and head.head.lemma_.lower() in lex["verbs"]:
                 return None  # "attacked with drones": the verb is the trigger
         return None
@@ -332,7 +335,8 @@ def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Tok
 
 
 def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop: set[int],
-                        direct_objects: list[Token]) -> tuple[list[Role], list[Role]]:
+                        direct_objects: list[Token], salience: Salience | None = None
+                        ) -> tuple[list[Role], list[Role]]:
     lex = load("attack_lexicon")
     targets: list[Role] = []
     places: list[Role] = []
@@ -387,6 +391,16 @@ def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop:
     found = []
     for root in roots:
         found.extend(places_under(root, view, stop))
+    if salience is not None and not found:
+        # "an attack ... on its territory": the pronoun's state
+        for root in roots:
+            for _, pobj in prep_objects(root, {"on", "in", "inside", "into", "within"}):
+                if pobj.lemma_.lower() in lex["territory_heads"]:
+                    for poss in pobj.children:
+                        if poss.dep_ == "poss" and poss.lower_ in ("its", "their"):
+                            state = salience.resolve(poss)
+                            if state and view.type_of(state) == "State":
+                                places.append(Role(state, pobj, 0.55))
     best = most_specific_place(found, view)
     if best is not None:
         key, tok = best
@@ -396,6 +410,13 @@ def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop:
     for hit, tok in states[:1]:
         if all(p.key != hit.key for p in places):
             places.append(Role(hit.key, tok, 0.7))
+    # places in other states inside a coordinated phrase: kept so the mention can be split by state
+    seen_states = {view.state_of(p.key) for p in places}
+    for hit, tok, _ in found:
+        state = view.state_of(hit.key)
+        if state not in seen_states and _under_conjunct(tok, head):
+            places.append(Role(hit.key, tok, 0.7))
+            seen_states.add(state)
     return targets, places
 
 
@@ -420,7 +441,55 @@ def attack_mentions(sent: Span, view: EntityView, salience: Salience, pub: date 
     known = {m.head.i for m in mentions}
     for mention in mentions:
         _fill_attack(mention, view, salience, known, pub)
+    for mention in list(mentions):
+        mentions.extend(_split_by_state(mention, view))
     return mentions
+
+
+def _split_by_state(mention: EventMention, view: EntityView) -> list[EventMention]:
+    """One trigger, targets in several states joined by "and"/"as well as": one attack per state.
+
+    "Iran struck an Israeli 'espionage centre' in Iraq as well as Islamic State fighters in Syria"
+    reports two strikes; the places and targets inside a coordinated phrase go to a second mention.
+    """
+    if not mention.agents or len(mention.locations) < 1:
+        return []
+    first_state = view.state_of(mention.locations[0].key)
+    extra: list[EventMention] = []
+    for role in list(mention.locations[1:]):
+        state = view.state_of(role.key)
+        if state is None or state == first_state or not _under_conjunct(role.token, mention.head):
+            continue
+        conj = _conjunct_root(role.token, mention.head)
+        inside = {t.i for t in conj.subtree}
+        clone = EventMention(mention.category, set(mention.types), mention.head, mention.trigger, mention.sent,
+                             agents=list(mention.agents), light_verb=mention.light_verb)
+        clone.locations = [r for r in mention.locations if r.token.i in inside]
+        clone.patients = [r for r in mention.patients if r.token.i in inside]
+        for tok in conj.subtree:  # "Islamic State terrorists in Syria": the group named in the conjunct
+            hit = view.at(tok)
+            if hit is not None and hit.type in ("ArmedGroup", "GovernmentBody", "Organization") and all(
+                    r.key != hit.key for r in clone.patients):
+                clone.patients.append(Role(hit.key, tok, 0.6))
+        clone.date, clone.date_token, clone.date_confidence = mention.date, mention.date_token, mention.date_confidence
+        mention.locations = [r for r in mention.locations if r.token.i not in inside]
+        mention.patients = [r for r in mention.patients if r.token.i not in inside and all(
+            r.key != p.key for p in clone.patients)]
+        extra.append(clone)
+    return extra
+
+
+def _conjunct_root(token: Token, head: Token) -> Token:
+    node = token
+    while node.head.i != node.i and node.i != head.i:
+        if node.dep_ == "conj":
+            return node
+        node = node.head
+    return token
+
+
+def _under_conjunct(token: Token, head: Token) -> bool:
+    return _conjunct_root(token, head).i != token.i or token.dep_ == "conj"
 
 
 def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, known: set[int],
@@ -470,7 +539,7 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
                 roots.append(verb)
     _flags(head, mention)
     mention.roots = [r for r in roots if r.i != head.i]
-    targets, places = _targets_and_places(head, view, roots, stop, direct)
+    targets, places = _targets_and_places(head, view, roots, stop, direct, salience)
     agent_keys = {r.key for r in mention.agents}
     mention.patients = [t for t in targets if t.key not in agent_keys]
     mention.locations = places
@@ -608,6 +677,8 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
         elif shared_actor is not None:
             # "X condemned the attack ... and warned of ...": coordinated actions share the actor
             mention.agents.append(Role(shared_actor.key, shared_actor.token, 0.5))
+        actor_states = {view.state_of(r.key) or r.key for r in mention.agents}
+        mention.patients = [r for r in mention.patients if (view.state_of(r.key) or r.key) not in actor_states]
         if kind == "Demand" and lemma in lex["interstate_only"] and not any(
                 view.type_of(r.key) in ("State", "GovernmentBody", "Official") for r in mention.patients):
             continue  # "urged calm", "called for an end to violence": an appeal, not a demand on a party

@@ -116,11 +116,11 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
             scored = [(s, e) for s, e in fits if s >= 1]
             if scored:
                 best = max(s for s, _ in scored)
-                chosen = max((e for s, e in scored if s == best), key=lambda e: e.last)
+                chosen = max((e for s, e in scored if s == best), key=lambda e: (e.last, events.index(e)))
             elif (not mention.has_arguments() or (mention.definite and not mention.agents)) and fits:
-                chosen = max((e for _, e in fits), key=lambda e: e.last)
+                chosen = max((e for _, e in fits), key=lambda e: (e.last, events.index(e)))
         elif (mention.definite or mention.anaphoric_only or mention.weak) and fits:
-            chosen = max((e for _, e in fits), key=lambda e: e.last)
+            chosen = max((e for _, e in fits), key=lambda e: (e.last, events.index(e)))
         if chosen is None:
             if (mention.anaphoric_only and not mention.agents) or not mention.has_arguments():
                 bare.append(mention)
