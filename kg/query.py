@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -314,6 +315,18 @@ def data_quads(operation: str, prefixes: dict[str, str] | None = None) -> list:
     except SyntaxError as exc:
         raise QueryError(f"malformed update: {exc}") from None
     return list(scratch.quads_for_pattern(None, None, None, None))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def unserialisable_literal(quads) -> str | None:
+    """The first literal holding a character XML 1.0 cannot carry (most C0 controls): stored, it would make
+    every RDF/XML and SPARQL XML answer that includes it unreadable, so writers refuse it."""
+    for quad in quads:
+        if isinstance(quad.object, ox.Literal) and _NOT_XML.search(quad.object.value):
+            return quad.object.value
+    return None
 
 
 def is_default_graph_quad(quad) -> bool:

@@ -208,3 +208,26 @@ def test_files_written_by_kg_build_out_read_back(hostile_store, tmp_path: Path):
         back.load_quads(path)
         got = {row["v"].value for row in back.query("SELECT ?v WHERE { ?s rdfs:label|skos:altLabel ?v }")}
         assert {LABEL, HOSTILE} <= got, suffix
+
+
+def test_updates_may_not_store_text_xml_cannot_carry(tmp_path: Path):
+    """Ingest blanks control characters; an authorised update carrying one is refused, because stored it
+    would make every RDF/XML and SPARQL XML answer that includes it unreadable."""
+    from kg.store import KGStore
+
+    app = create_app(KGStore(), ServerConfig(workers=0, update_token="t"))
+    client = app.test_client()
+    headers = {"Content-Type": "application/sparql-update", "Authorization": "Bearer t"}
+    graph = f"<{DEFAULT_BASE}graph/u>"
+    bell = f'INSERT DATA {{ GRAPH {graph} {{ <{EVIL}> rdfs:label "ring \\u0007 bell" }} }}'
+    r = client.post("/sparql", data=bell, headers=headers)
+    assert r.status_code == 400 and "control character" in r.get_data(as_text=True)
+    fine = f"INSERT DATA {{ GRAPH {graph} {{ <{EVIL}> rdfs:label {json.dumps(LABEL)} }} }}"
+    assert client.post("/sparql", data=fine, headers=headers).status_code == 200
+    for accept in ("application/rdf+xml", "application/sparql-results+xml"):
+        query = "CONSTRUCT WHERE { ?s ?p ?o }" if "rdf" in accept else "SELECT * WHERE { ?s ?p ?o }"
+        r = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+        assert r.status_code == 200
+        ET.fromstring(r.data)  # well-formed, and the label is in it exactly
+        assert LABEL in "".join(ET.fromstring(r.data).itertext())
+    close_app(app)

@@ -20,7 +20,15 @@ import logging
 
 from flask import Response, current_app, request
 
-from kg.query import QueryError, data_quads, delete_quads, insert_quads, is_default_graph_quad, named_node
+from kg.query import (
+    QueryError,
+    data_quads,
+    delete_quads,
+    insert_quads,
+    is_default_graph_quad,
+    named_node,
+    unserialisable_literal,
+)
 from kg.server.safety import UnsafeRequest, inspect, tokens
 
 log = logging.getLogger(__name__)
@@ -67,6 +75,10 @@ def handle_update(text: str, params: dict[str, list[str]]) -> Response:
                 quads = data_quads(op, shape.prefixes)
             except QueryError as exc:
                 return _text(str(exc), 400)
+            bad = unserialisable_literal(quads) if kind == "INSERT DATA" else None
+            if bad is not None:
+                return _text(f"{kind}: the literal {bad[:40]!r} holds a control character that XML cannot carry "
+                             "(it would break RDF/XML and SPARQL XML answers); remove it", 400)
             if any(is_default_graph_quad(q) for q in quads):
                 return _text(f"{kind}: put the triples inside GRAPH <g> {{ }}; the default graph is the union of "
                              "the source graphs and is kept in step by the server", 400)
