@@ -218,3 +218,27 @@ def test_based_in_from_possessive(index_of):
     index = index_of("Lebanon's Hezbollah fired rockets, and Israel struck back.")
     group = by_name(index, "Hezbollah")
     assert facts(index, group.key, "basedIn") == [by_name(index, "Lebanon").key]
+
+
+@pytest.mark.parametrize("text, name, position", [
+    # invented sentences about other conflicts
+    ("Police spokesman Abdi Warsame said 12 people were killed in Kismayo.", "Abdi Warsame", "Police Spokesman"),
+    ("Health Minister Karim Haddad gave the toll in a televised statement.", "Karim Haddad", "Health Minister"),
+    ("The rebels' military spokesman, Brig. Gen. Abdullah Qasim, said five fighters died.", "Abdullah Qasim",
+     "Military Spokesman"),
+    ("The former interior minister Pedro Alvarez said the road was closed.", "Pedro Alvarez", "Interior Minister"),
+    ("His Excellency Colonel Ibrahim Toure, President of the Transition, Head of State, saluted the troops.",
+     "Ibrahim Toure", "President of the Transition"),
+])
+def test_position_is_the_office_not_a_rank_or_bare_word(index_of, text, name, position):
+    index = index_of(text)
+    assert facts(index, by_name(index, name).key, "position") == [position]
+
+
+def test_office_of_the_body_and_state_after_it(index_of):
+    index = index_of("The Minister of Information, Spokesman of the Government, Colonel Moussa Traore, condemned "
+                     "the remarks of Mr. Ivan Petrenko, spokesman of the military intelligence of Moldova.")
+    assert facts(index, by_name(index, "Moussa Traore").key, "position") == ["Government Spokesman"]
+    petrenko = by_name(index, "Ivan Petrenko").key
+    assert facts(index, petrenko, "position") == ["Military Intelligence Spokesman"]
+    assert facts(index, petrenko, "affiliation") == [by_name(index, "Moldova").key]

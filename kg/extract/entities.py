@@ -243,10 +243,11 @@ class _Builder:
 
     # ------------------------------------------------------------------ facts
     def finish(self) -> None:
+        offices = self._offices()
         for key, span, info in self.pending:
             record = self.index.get(key)
             conf = float(info.get("confidence", 0.7))
-            if record.type == "Official" and info.get("position"):
+            if record.type == "Official" and info.get("position") in offices.get(key, ()):
                 self.index.add_fact(key, "position", info["position"], self.evidence(span, conf), False)
             if record.type in ("Official", "Person") and info.get("affiliation"):
                 target = self._affiliation_target(span, info["affiliation"])
@@ -262,6 +263,20 @@ class _Builder:
                 self._place_facts(key, span, info, conf)
             if record.type == "ArmedGroup":
                 self._based_in(key, span)
+
+    def _offices(self) -> dict[str, set[str]]:
+        """The positions worth stating per person: a rank ('Colonel') only when the text gives no office,
+        and no office contained in a fuller one ('Spokesman' beside 'Military Spokesman')."""
+        found: dict[str, dict[str, bool]] = {}
+        for key, _span, info in self.pending:
+            if info.get("position"):
+                found.setdefault(key, {})[info["position"]] = bool(info.get("rank"))
+        out = {}
+        for key, positions in found.items():
+            offices = [p for p, rank in positions.items() if not rank] or list(positions)
+            out[key] = {p for p in offices
+                        if not any(o != p and f" {p.lower()} " in f" {o.lower()} " for o in offices)}
+        return out
 
     def _default_affiliation(self, key: str, span: Span, position: str) -> None:
         """An office holder the text gives no state for ('President Bola Tinubu'): the State named

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -118,6 +118,7 @@ class KGEntities:
         self.fuzzy_threshold = fuzzy_threshold
         self.strings = nlp.vocab.strings
         self._keys_by_country: dict[str, list[tuple[PlaceInfo, str, str]]] = {}
+        self._index_by_country: dict[str, dict[str, tuple[list, list[str], dict[str, list[int]]]]] = {}
         self.phrase = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.named_by_key: dict[str, tuple] = {}
@@ -457,6 +458,7 @@ class KGEntities:
                    named_by_end: dict[int, Candidate] | None = None) -> list[Candidate]:
         taken = {i for c in covered for i in range(c.start, c.end)}
         out = []
+        by_span: dict[tuple[int, int], Candidate] = {}
         titles = filter_spans([doc[start:end] for _, start, end in self.lower(doc)])  # longest title wins
         for start, end in ((t.start, t.end) for t in titles):
             title_text = doc[start:end].text
@@ -464,9 +466,14 @@ class KGEntities:
             if not position:
                 continue
             affiliation = self._affiliation_before(doc, start, states_by_end, named_by_end or {})
-            if affiliation is None and end + 1 < len(doc) and doc[end].lower_ == "of":
-                # "the Ambassador of Ukraine", "Secretary-General of the United Nations"
-                after = end + 2 if doc[end + 1].lower_ == "the" else end + 1
+            rank = all(t.lower_.rstrip(".") in RANK_WORDS for t in doc[start:end] if t.is_alpha)
+            if not rank:
+                position = self._qualified_office(doc, start, position, taken)
+            position, of_end = self._office_of_the(doc, end, position, taken)
+            if affiliation is None and of_end + 1 < len(doc) and doc[of_end].lower_ == "of":
+                # "the Ambassador of Ukraine", "Secretary-General of the United Nations",
+                # "spokesman of the military intelligence of Ukraine"
+                after = of_end + 2 if doc[of_end + 1].lower_ == "the" else of_end + 1
                 state = next((c for c in states_by_end.values() if c.start == after), None)
                 named = next((c for c in (named_by_end or {}).values() if c.start == after), None)
                 affiliation = state.info["state"] if state else _span_ref(doc, named) if named else None
@@ -475,11 +482,14 @@ class KGEntities:
             if end < len(doc) and doc[end].text == "," and start > 0 and (
                     doc[start - 1].text in POSSESSIVE or doc[start - 1].lower_ in {"the", "its", "his", "her"}):
                 name_start = end + 1
+            elif of_end > end and of_end < len(doc) and doc[of_end].text == "," and not (
+                    start >= 2 and doc[start - 1].text == "," and doc[start - 2].ent_type_ == "PERSON"):
+                name_start = of_end + 1  # "Spokesman of the Government, Colonel Abdoulaye Maiga"
             name_start = self._skip_ranks(doc, name_start)
             name_end = self._name_after(doc, name_start)
             appositive = start >= 2 and doc[start - 1].lower_ in {"the", "a", "an"} and doc[start - 2].text == ","
-            bare = start >= 1 and doc[start - 1].text == "," and title_text.islower()
-            if name_end == name_start and name_start == end and (appositive or bare):
+            bare = start >= 1 and doc[start - 1].text == "," and (title_text.islower() or of_end > end)
+            if name_end == name_start and name_start in (end, of_end + 1) and (appositive or bare):
                 # "X, the foreign minister" / "Mr. X, spokesman of the military"
                 ent_end = start - 2 if appositive else start - 1
                 if ent_end > 0 and doc[ent_end - 1].ent_type_ == "PERSON":
@@ -494,10 +504,55 @@ class KGEntities:
             if norm(doc[name_start:name_end].text) in self.gaz.state_index:
                 continue
             info = {"position": position, "source": "pattern", "confidence": 0.85}
+            if rank:
+                info["rank"] = True  # "Colonel": kept only when the text gives the person no office
             if affiliation:
                 info["affiliation"] = affiliation
-            out.append(Candidate(name_start, name_end, "Official", PRIORITY_PATTERN, info))
+            old = by_span.get((name_start, name_end))
+            if old is not None:  # "Colonel X, President of the Transition": one span, the office wins
+                if old.info.get("rank") and not rank:
+                    old.info.update(position=position, rank=False)
+                if affiliation:
+                    old.info.setdefault("affiliation", affiliation)
+                continue
+            by_span[(name_start, name_end)] = Candidate(name_start, name_end, "Official", PRIORITY_PATTERN, info)
+            out.append(by_span[(name_start, name_end)])
         return out
+
+    def _office_word(self, tok, taken: set[int]) -> bool:
+        """A word that can qualify a title of office ('police', 'military', 'Health'): not part of a known
+        entity, not a name, not a word describing the holder ('former', 'new')."""
+        return (tok.is_alpha and tok.i not in taken and tok.lower_ not in self.gaz.office_skip
+                and tok.pos_ in {"NOUN", "ADJ", "PROPN"} and tok.ent_type_ not in {"PERSON", "GPE", "NORP", "LOC"}
+                and norm(tok.text) not in self.gaz.state_index and tok.lower_.rstrip(".") not in RANK_WORDS)
+
+    def _qualified_office(self, doc: Doc, start: int, position: str, taken: set[int]) -> str:
+        """The office with the words before its title that narrow it: 'police spokesman' -> 'Police
+        Spokesman', 'Health Minister' -> 'Health Minister' (not 'Minister'), at most three words."""
+        i = start
+        while i > 0 and start - i < 3 and self._office_word(doc[i - 1], taken) and (
+                doc[i - 1].dep_ in {"compound", "amod"} or doc[i - 1].is_lower):
+            i -= 1
+        if i == start:
+            return position
+        words = " ".join(t.text if t.is_upper else t.text.capitalize() for t in doc[i:start])
+        return f"{words} {position}"
+
+    def _office_of_the(self, doc: Doc, end: int, position: str, taken: set[int]) -> tuple[str, int]:
+        """'Spokesman of the Government' -> 'Government Spokesman'; 'President of the Transition' kept as
+        written. Returns the office and the token after it (``end`` when there is no such phrase)."""
+        if not (end + 2 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].lower_ == "the"):
+            return position, end
+        j = end + 2
+        while j < len(doc) and j - end - 2 < 3 and doc[j].lower_ not in {"of", "and"} and self._office_word(
+                doc[j], taken):
+            j += 1
+        if j == end + 2 or (j < len(doc) and doc[j].is_alpha and doc[j].lower_ != "of"):
+            return position, end
+        words = " ".join(t.text if t.is_upper else t.text.capitalize() for t in doc[end + 2:j])
+        if position.lower().startswith("spokes"):
+            return f"{words} {position}", j
+        return f"{position} of the {words}", j
 
     @staticmethod
     def _affiliation_before(doc: Doc, start: int, states_by_end: dict[int, Candidate],
@@ -716,10 +771,14 @@ class KGEntities:
         if len(key) < 4:
             return None
         best, best_score = None, 0.0
+        floor = self.fuzzy_threshold - 1.0  # the tie-break below adds at most 1: nothing under this can win
         for country in sorted(context, key=lambda c: -context[c])[:3]:
-            for place, name_key, name_skel in self._sound_keys(country):
-                if name_key[:1] != key[:1]:
-                    continue
+            entries, keys, by_skeleton = self._sound_index(country, key[:1])
+            hits = {i for _, _, i in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=floor, limit=None)}
+            if len(skel) >= 4:
+                hits.update(by_skeleton.get(skel, ()))
+            for i in sorted(hits):  # list order, as a scan of every key would meet them
+                place, name_key, name_skel = entries[i]
                 score = fuzz.ratio(key, name_key)
                 if len(skel) >= 4 and skel == name_skel:
                     score = max(score, 92.0)
@@ -736,6 +795,24 @@ class KGEntities:
                     for n in {p.name, *p.names} if n[:1].isascii()]
             self._keys_by_country[country] = keys
         return keys
+
+    def _sound_index(self, country: str, letter: str) -> tuple[list, list[str], dict[str, list[int]]]:
+        """A country's spelling keys that start with ``letter``, and their positions by skeleton, so a
+        fuzzy lookup scores a short list in C (rapidfuzz) instead of every place in Python (it was
+        the largest cost of a build after spaCy itself: benchmarks/bench_build.py)."""
+        index = self._index_by_country.get(country)
+        if index is None:
+            grouped: dict[str, list[tuple[PlaceInfo, str, str]]] = {}
+            for entry in self._sound_keys(country):
+                grouped.setdefault(entry[1][:1], []).append(entry)
+            index = {}
+            for first, entries in grouped.items():
+                by_skeleton: dict[str, list[int]] = {}
+                for i, (_, _, name_skel) in enumerate(entries):
+                    by_skeleton.setdefault(name_skel, []).append(i)
+                index[first] = (entries, [e[1] for e in entries], by_skeleton)
+            self._index_by_country[country] = index
+        return index.get(letter, ([], [], {}))
 
 
 def _span_ref(doc: Doc, cand: Candidate) -> str:

@@ -112,6 +112,7 @@ class Gazetteer:
     generic_bodies: list[NamedInfo] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # norm(surface) -> position literal
     group_words: frozenset[str] = frozenset()
+    office_skip: frozenset[str] = frozenset()  # words before a title that are not part of the office
     places: dict[str, PlaceInfo] = field(default_factory=dict)
     place_index: dict[str, list[str]] = field(default_factory=dict)  # norm(name) -> place ids
     admin1: dict[str, str] = field(default_factory=dict)  # "CC.NN" (GeoNames) -> ISO 3166-2 code
@@ -346,6 +347,14 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
             gaz.place_index.setdefault(norm(name), []).append(pid)
 
 
+def _word_list(path: Path) -> frozenset[str]:
+    """A list of lower-case words, one a line, '#' comments allowed (absent file: empty)."""
+    if not path.exists():
+        return frozenset()
+    return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     """Read every list in ``data_dir`` (default: the package's data); cached per directory."""
@@ -366,8 +375,7 @@ def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     for body in _load_named(path / "bodies.tsv", "body"):
         (gaz.generic_bodies if "{state}" in body.canonical else gaz.named).append(body)
     gaz.titles = _load_titles(path / "titles.tsv")
-    gaz.group_words = frozenset(
-        line.strip().lower() for line in (path / "group_words.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#"))
+    gaz.group_words = _word_list(path / "group_words.txt")
+    gaz.office_skip = _word_list(path / "office_qualifier_skip.txt")
     _load_places(path, gaz.states, gaz)
     return gaz
