@@ -146,9 +146,9 @@ def _reactions_to_attacks(events: list[Event], view: EntityView) -> None:
             if not event.patients():
                 actor_states = {view.state_of(k) or k for k in event.agents()}
                 for role in (r for m in attack.event.mentions for r in m.agents):
-                    if (view.state_of(role.key) or role.key) not in actor_states:
+                    if (view.state_of(role.key) or role.key) not in actor_states and all(
+                            p.key != role.key for p in mention.patients):
                         mention.patients.append(Role(role.key, mention.head, 0.65))
-                        break
 
 
 def _recipients_from_context(events: list[Event], view: EntityView) -> None:

@@ -540,6 +540,15 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
     _flags(head, mention)
     mention.roots = [r for r in roots if r.i != head.i]
     targets, places = _targets_and_places(head, view, roots, stop, direct, salience)
+    if head.pos_ != "VERB" and mention.agents:
+        # "US and British strikes", "Russian and Syrian warplanes": every named attacker
+        for child in head.children:
+            if child.dep_ in ("compound", "amod", "nmod"):
+                for word in child.conjuncts:
+                    hit = view.at(word)
+                    key = view.as_actor(hit) if hit is not None else None
+                    if key is not None and all(r.key != key for r in mention.agents):
+                        mention.agents.append(Role(key, word, mention.agents[0].confidence))
     agent_keys = {r.key for r in mention.agents}
     mention.patients = [t for t in targets if t.key not in agent_keys]
     mention.locations = places
@@ -722,8 +731,9 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
     attack_heads = {a.head.i: a for a in attacks}
     scope = [t for t in head.subtree if t.i != head.i] if head.pos_ in ("VERB", "AUX") else list(head.subtree)
     for tok in scope:
-        if tok.i in attack_heads and tok.dep_ in ("dobj", "pobj", "nsubjpass") and mention.about_attack is None:
-            mention.about_attack = attack_heads[tok.i]
+        if tok.i in attack_heads and mention.about_attack is None and (
+                tok.dep_ in ("dobj", "pobj", "nsubjpass") or (tok.dep_ == "nsubj" and tok.head.dep_ == "ccomp")):
+            mention.about_attack = attack_heads[tok.i]  # "condemned the strikes", "warned the strikes would ..."
     envoy_words = lex["envoy_words"]
     objects = _objects(head) if head.pos_ in ("VERB", "AUX") else []
     if head.lemma_.lower() in ("ask", "tell", "order", "instruct", "request", "direct", "give", "return", "leave"):
@@ -753,16 +763,19 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
             elif obj.lower_ in PRONOUNS:
                 resolved = salience.resolve(obj)
                 add_recipient(resolved, obj, 0.55)
-        holders = [head] + [o for o in objects if not _word_in(o, envoy_words)]
+        # the place an attack hit is not the recipient ("condemned the strikes on Yemen")
+        holders = [head] + [o for o in objects if not _word_in(o, envoy_words) and o.i not in attack_heads]
         for _, pobj in [pair for holder in holders for pair in prep_objects(
                 holder, {"with", "from", "to", "against", "for", "on", "of", "between"})]:
             if pobj.i in attack_heads:
                 continue
             key, tok = entity_of_phrase(pobj, view)
             add_recipient(key, tok or pobj, 0.75)
+        attack_tokens = {t.i for i in attack_heads for t in head.doc[i].subtree}
         if not mention.patients:  # "warned of serious consequences for Iran"
             for tok in head.subtree:
-                if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "against", "to") and tok.i != head.i:
+                if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "against", "to") and tok.i != head.i and (
+                        tok.i not in attack_tokens):
                     key, hit_tok = entity_of_phrase(tok, view)
                     add_recipient(key, hit_tok or tok, 0.65)
     if not mention.patients and kind not in ("Statement",):
