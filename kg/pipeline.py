@@ -76,6 +76,8 @@ _WORKER_NLP = None
 
 def _worker_init(settings: Settings) -> None:
     global _WORKER_NLP
+    if _WORKER_NLP is not None:  # forked: the parent's pipeline, loaded and warm, is already here
+        return
     from kg.nlp import load_pipeline
 
     _WORKER_NLP = load_pipeline(settings)
@@ -218,7 +220,11 @@ class Builder:
     def _extract_parallel(self, documents: Iterator[Document], jobs: int) -> Iterator[Extracted]:
         """Chunks of documents go to worker processes; at most 2 chunks per worker are in flight,
         so memory stays flat however large the corpus is."""
+        global _WORKER_NLP
         context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        # forked workers inherit this pipeline (and its gazetteers) instead of loading their own:
+        # loading took longer than the work itself below ~1,000 documents (benchmarks/bench_build.py)
+        _WORKER_NLP = self.nlp if context.get_start_method() == "fork" else None
         chunk_size = self.settings.batch_size
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(self.settings,)) as pool:
             pending: deque = deque()
