@@ -242,3 +242,29 @@ def test_office_of_the_body_and_state_after_it(index_of):
     petrenko = by_name(index, "Ivan Petrenko").key
     assert facts(index, petrenko, "position") == ["Military Intelligence Spokesman"]
     assert facts(index, petrenko, "affiliation") == [by_name(index, "Moldova").key]
+
+
+@pytest.mark.parametrize("text, place, container", [
+    # invented sentences about other conflicts
+    ("Jets bombed houses in the Shindand district of Herat province on Monday.", "Shindand", "Herat"),
+    ("Last month the militia overran the Kalma displacement camp in South Darfur.", "Kalma", "South Darfur"),
+    ("A suicide bomber struck an army post in Kidal, in the Tessalit region of Mali, on Saturday.", "Kidal",
+     "Tessalit"),
+    ("Saturday's rocket strike on the Golan Heights town of Ein Qiniyye killed three people.", "Ein Qiniyye",
+     "Golan Heights"),
+    ("The death toll from the bombings in Damboa, Borno State, has risen to 32, Nigerian officials said.", "Damboa",
+     "Borno State"),
+    ("Pakistani aircraft bombarded houses in the area of Dand Patan of Paktia on Monday.", "Dand Patan", "Paktia"),
+])
+def test_located_in_from_text(index_of, text, place, container):
+    index = index_of(text)
+    inner, outer = by_name(index, place), by_name(index, container)
+    assert inner.type == outer.type == "Place"
+    assert facts(index, inner.key, "locatedIn") == [outer.key]
+    assert inner.key not in facts(index, outer.key, "locatedIn")  # never both ways
+
+
+def test_subdivision_names_are_places_not_people(index_of):
+    index = index_of("Gunmen attacked a market in Konduga, Borno State, and in Kunar Province on Friday.")
+    assert by_name(index, "Borno State").type == "Place"
+    assert by_name(index, "Kunar Province").type == "Place"

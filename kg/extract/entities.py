@@ -26,6 +26,15 @@ from kg.records import Document, EntityRecord, Evidence, Fact
 _BASED_WORDS = frozenset({"based", "operating", "operates", "operate", "headquartered", "active"})
 _INTERNATIONAL_OFFICES = ("secretary-general", "secretary general", "envoy", "special representative",
                           "high commissioner", "commission")
+# Nouns between a place and the place it lies in ("the X district of Y", "the X displacement camp in Y").
+_PLACE_NOUNS = frozenset({"district", "province", "region", "governorate", "county", "state", "oblast", "area",
+                          "town", "city", "village", "camp", "displacement", "refugee", "neighbourhood",
+                          "neighborhood", "suburb", "municipality", "prefecture", "territory", "commune",
+                          "locality", "settlement", "port", "border", "capital"})
+_SUBDIVISION_NOUNS = frozenset({"district", "province", "region", "governorate", "county", "state", "oblast",
+                                "prefecture", "municipality", "department", "commune"})
+_SETTLEMENT_NOUNS = frozenset({"town", "city", "village", "camp", "neighbourhood", "neighborhood", "suburb",
+                               "settlement", "port"})
 _SUBDIVISION_WORDS = frozenset({"province", "region", "state", "governorate", "district", "oblast"})
 
 
@@ -332,7 +341,8 @@ class _Builder:
         # gazetteer knowledge: the subdivision a city lies in, and the country
         # text first: "Iran's border city of X", "X in Iran's Y province", "QUETTA, Pakistan"
         container = self._container_in_text(span)
-        if container and container != key and not self._has_located(key, container):
+        if container and container != key and not self._has_located(key, container) \
+                and not self._has_located(container, key):
             index.add_fact(key, "locatedIn", container, self.evidence(span, 0.8))
         # gazetteer knowledge: the subdivision a city lies in (when the text names that subdivision:
         # an unnamed one would be a node nobody reads about), else the country
@@ -382,6 +392,9 @@ class _Builder:
                 break
             i -= 1
             steps += 1
+        found = self._container_after(span) or self._container_before(span)
+        if found:
+            return found
         # "X in Iran's Y province" / "X, Pakistan" / "X in Iran"
         j = span.end
         if j < len(doc) and doc[j].lower_ in ("in", ",") and j + 1 < len(doc):
@@ -399,6 +412,49 @@ class _Builder:
                         if inner_rec is not None and inner_rec.type == "Place":
                             return inner
                     return key
+        return None
+
+    def _place_key_at(self, i: int) -> str | None:
+        """Key of the Place or State record named at token ``i`` (None otherwise)."""
+        tok = self.doc[i]
+        key = self.index.key_at(tok.idx, tok.idx + len(tok.text))
+        record = self.index.get(key) if key else None
+        return key if record is not None and record.type in ("State", "Place") else None
+
+    def _container_after(self, span: Span) -> str | None:
+        """'the X district of Y', 'the X displacement camp in Y', 'X, in the Y region', 'X, a town in Y'."""
+        doc, j = self.doc, span.end
+        comma = j < len(doc) and doc[j].text == ","
+        if comma:
+            j += 1
+            if j < len(doc) and doc[j].lower_ in ("a", "an", "the"):  # "X, a small town in Y"
+                k = j + 1
+                while k < len(doc) and k - j <= 3 and doc[k].is_lower and doc[k].lower_ not in _PLACE_NOUNS:
+                    k += 1
+                if k < len(doc) and doc[k].lower_ in _PLACE_NOUNS:
+                    j = k + 1
+        else:
+            while j < len(doc) and j - span.end < 2 and doc[j].is_lower and doc[j].lower_ in _PLACE_NOUNS:
+                j += 1  # "the Zamzam displacement camp in", "the Barmal district of"
+        if j >= len(doc) or doc[j].lower_ not in ("in", "of"):
+            return None
+        # "of" only after a subdivision noun ("the X district of Y") or right after a place ("X of Y");
+        # "the Y town of X" reads the other way (see _container_before)
+        if doc[j].lower_ == "of" and not (j == span.end or doc[j - 1].lower_ in _SUBDIVISION_NOUNS):
+            return None
+        k = j + 1
+        if k < len(doc) and doc[k].lower_ == "the":
+            k += 1
+        return self._place_key_at(k) if k < len(doc) else None
+
+    def _container_before(self, span: Span) -> str | None:
+        """'the Golan Heights town of X', 'Paktika's district of X': a place, a place noun, 'of', X."""
+        doc, i = self.doc, span.start
+        if i >= 3 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _SETTLEMENT_NOUNS and doc[i - 2].is_lower:
+            k = i - 3
+            if doc[k].text in ("'s", "’s") and k >= 1:
+                k -= 1
+            return self._place_key_at(k)
         return None
 
     def _based_in(self, key: str, span: Span) -> None:

@@ -68,6 +68,17 @@ POSSESSIVE = frozenset({"'s", "’s", "'"})
 RANK_WORDS = frozenset({"lieutenant", "major", "general", "brigadier", "colonel", "captain", "admiral", "rear",
                         "vice", "sergeant", "marshal", "commander", "lt", "gen", "brig", "col", "maj", "capt",
                         "adm", "sgt", "sheikh", "sir", "dr", "mr", "mrs", "ms"})
+# Capitalised last words that make a name a subdivision ("Borno State", "Kunar Province").
+SUBDIVISION_TITLES = frozenset({"State", "Province", "Region", "District", "Governorate", "County", "Oblast",
+                                "Prefecture", "Department", "Municipality"})
+# Words that make "X of Y" an institution, not a place of a place ("University of Khartoum").
+ORG_HINT_WORDS = frozenset({"ministry", "minister", "school", "university", "bank", "council", "court", "church",
+                            "mosque", "hospital", "airport", "museum", "academy", "college", "institute", "office",
+                            "department", "army", "forces", "police", "guard", "gendarmerie", "government",
+                            "committee", "agency", "commission", "chamber", "league", "union", "party", "front",
+                            "movement", "brigade", "battalion", "corps", "command", "kingdom", "republic",
+                            "people", "federation", "association", "alliance", "coalition", "bureau", "centre",
+                            "center", "embassy", "consulate", "national", "islamic", "united", "bishop"})
 PRIORITY_GAZ, PRIORITY_PATTERN, PRIORITY_NER = 3, 2, 1
 # A place of a state the document never mentions is taken only when it is this big (Paris, Kazan),
 # so a name shared with a small town abroad ('Asia' in the Philippines, 'Medina' in Brazil) is not linked.
@@ -236,6 +247,10 @@ class KGEntities:
         cands.extend(self._officials(doc, states_by_end, covered, named_by_end))
         cands.extend(self._patterns(doc, context, covered))
         for ent in doc.ents:
+            split = self._place_of_place(doc, ent, context)
+            if split:
+                cands.extend(split)
+                continue
             cand = self._from_ner(doc, ent, context)
             if cand:
                 cands.append(cand)
@@ -677,6 +692,12 @@ class KGEntities:
                                                                   or self._province_next(doc, end)):
                 return Candidate(start, end, "Place", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
             return None
+        if label in {"PERSON", "ORG"} and self._subdivision_name(doc, start, end):
+            place = self._link_place(doc, start, end, context, fuzzy=False) or self._link_place(
+                doc, start, end - 1, context, fuzzy=False)
+            if place is not None and place.kind == "city":
+                place = None  # "Borno State" is not the city of Borno
+            return Candidate(start, end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.7))
         if label in {"PERSON", "ORG"}:
             # "QUETTA, Pakistan —", "Balochistan, a region", "in Sarwan": a known place the NER mistyped
             place = self._link_place(doc, start, end, context, fuzzy=False)
@@ -705,11 +726,39 @@ class KGEntities:
             if any(w in low for w in ("ministry", "ministerial", "department", "army", "armed forces", "police",
                                       "guard", "government", "office")):
                 return Candidate(start, end, "GovernmentBody", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
-            if any(w in low for w in ("news", "agency", " tv", "times", "post", "radio", "broadcast")):
+            if any(w in low for w in ("news", "press agency", " tv", "times", "post", "radio", "broadcast")):
                 return Candidate(start, end, "MediaOrganization", PRIORITY_NER,
                                  {"source": "ner", "confidence": 0.6})
             return Candidate(start, end, "Organization", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
         return None
+
+    def _place_of_place(self, doc: Doc, ent: Span, context: dict[str, float]) -> list[Candidate] | None:
+        """'Sepera of Khost' read as one PERSON or ORG: a place name, 'of', a known place -> two Places."""
+        if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC"} or len(ent) < 3:
+            return None
+        of = next((t.i for t in ent if t.lower_ == "of"), None)
+        if of is None or of == ent.start or of - ent.start > 2 or of + 1 >= ent.end:
+            return None
+        head, tail = doc[ent.start:of], doc[of + 1:ent.end]
+        if doc[ent.start].lower_ == "the" or any(
+                not t.is_title or not t.is_alpha or t.lower_ in ORG_HINT_WORDS or norm(t.text) in self.gaz.titles
+                or norm(t.text) in self.gaz.state_index for t in head):
+            return None
+        place = self._link_place(doc, tail.start, tail.end, context, fuzzy=False)
+        state = self.gaz.state_index.get(norm(tail.text))
+        if place is None and (state is None or state[1] != "name"):
+            return None
+        out = [Candidate(head.start, head.end, "Place", PRIORITY_NER, {"source": "ner", "confidence": 0.6})]
+        if place is not None:
+            out.append(Candidate(tail.start, tail.end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.8)))
+        return out
+
+    @staticmethod
+    def _subdivision_name(doc: Doc, start: int, end: int) -> bool:
+        """'Borno State', 'Kunar Province', 'Tillaberi Region': a name ending in a capitalised subdivision
+        word is a place, whatever the NER says ('Borno State Government' does not end so)."""
+        return end - start >= 2 and doc[end - 1].text in SUBDIVISION_TITLES and all(
+            t.is_title and t.is_alpha and t.lower_ not in ORG_HINT_WORDS for t in doc[start:end - 1])
 
     @staticmethod
     def _product(doc: Doc, start: int, end: int) -> bool:
