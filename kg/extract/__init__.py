@@ -179,8 +179,11 @@ def _recipients_from_context(events: list[Event], view: EntityView) -> None:
 def _reaction_dates(events: list[Event]) -> None:
     """A reaction to an attack that gives no day of its own is dated like the attack (low confidence):
     news reports condemnations, denials and warnings on the day of the attack they answer."""
+    reactions = {"Condemnation", "Warning", "Denial", "Demand", "Statement"}
     for event in events:
         if event.category != "DiplomaticAction" or (event.date is not None and event.date.full):
+            continue
+        if not event.types & reactions:
             continue
         for cause, _, token in event.responds_to:
             if cause.category == "Attack" and cause.date is not None and cause.date.full:

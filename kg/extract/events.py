@@ -31,7 +31,6 @@ from kg.extract.roles import (
     phrase_tokens,
     places_under,
     prep_objects,
-    subject_role,
 )
 
 QUANTITY_NOUNS = {"wave", "series", "string", "spate", "barrage", "round", "salvo", "volley", "number", "pair",
@@ -430,11 +429,11 @@ def attack_mentions(sent: Span, view: EntityView, salience: Salience, pub: date 
         types, text, anaphoric_only = found
         if token.pos_ == "VERB" and _subject_is_attack(token) is not None:
             continue  # "the strikes targeted X": a role of the noun mention, not a new event
-        if token.pos_ == "VERB" and token.lemma_.lower() in ("target", "hit", "pound"):
-            subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
-            agents_ok = subj is not None and subject_role(subj, view, salience) is not None
-            if not agents_ok and not any(c.dep_ == "agent" for c in token.children):
-                continue  # "targeted strikes", "was hit": too vague without an attacker
+        if token.pos_ == "VERB" and token.dep_ == "acl" and _attack_trigger(token.head) is not None:
+            continue  # "a missile hit on a base": the noun is the trigger
+        if (token.pos_ == "VERB" and token.lemma_.lower() in ("target", "hit", "pound")
+                and agent_of_verb(token, view, salience) is None):
+            continue  # "targeted strikes", "was hit": too vague without an attacker
         mention = EventMention("Attack", types, token, text, sent, anaphoric_only=anaphoric_only)
         mention.weak = token.lemma_.lower() in load("attack_lexicon")["weak"]
         mentions.append(mention)
@@ -632,8 +631,11 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                     continue
                 if entry.get("needs_object") and not objects:
                     continue
-                if "needs_words" in entry and not any(c.lower_ in entry["needs_words"] for c in token.children):
-                    continue
+                if "needs_words" in entry and not any(
+                        c.lower_ in entry["needs_words"]
+                        and not any(g.ent_type_ in ("DATE", "TIME") for g in c.children)
+                        for c in token.children):
+                    continue  # "called on Tuesday" is not "called on X"
                 if "needs_prep_object" in entry and not any(
                         _word_in(p, groups[entry["needs_prep_object"]])
                         for _, p in prep_objects(token, {"with", "to"})):
@@ -689,7 +691,8 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
         actor_states = {view.state_of(r.key) or r.key for r in mention.agents}
         mention.patients = [r for r in mention.patients if (view.state_of(r.key) or r.key) not in actor_states]
         if kind == "Demand" and lemma in lex["interstate_only"] and not any(
-                view.type_of(r.key) in ("State", "GovernmentBody", "Official") for r in mention.patients):
+                view.type_of(r.key) in ("State", "GovernmentBody", "Official") and r.confidence >= 0.6
+                for r in mention.patients):
             continue  # "urged calm", "called for an end to violence": an appeal, not a demand on a party
         mentions.append(mention)
     return mentions
