@@ -268,3 +268,24 @@ def test_subdivision_names_are_places_not_people(index_of):
     index = index_of("Gunmen attacked a market in Konduga, Borno State, and in Kunar Province on Friday.")
     assert by_name(index, "Borno State").type == "Place"
     assert by_name(index, "Kunar Province").type == "Place"
+
+
+@pytest.mark.parametrize("text, name, label, alias", [
+    # invented groups and coalitions of other conflicts
+    ("Fighters of the Patriotic Movement for Justice (MPJ) attacked an army base in Chad on Monday.",
+     "Patriotic Movement for Justice", "ArmedGroup", "MPJ"),
+    ("Troops were attacked by terrorists of the separatist coalition FLN-KP near the border.", "FLN-KP",
+     "ArmedGroup", None),
+    ("A newly formed group, Lashkar-e-Junood-e-Haq, claimed responsibility for the attack.",
+     "Lashkar-e-Junood-e-Haq", "ArmedGroup", None),
+    ("On Sunday, the Alliance of Andean Republics condemned the strike in a statement.",
+     "Alliance of Andean Republics", "Organization", None),
+    ("The Council of Coastal States (CCS) urged both sides to stop fighting.", "Council of Coastal States",
+     "Organization", "CCS"),
+])
+def test_unknown_groups_found_by_their_introduction(index_of, text, name, label, alias):
+    index = index_of(text)
+    record = by_name(index, name)
+    assert record.type == label
+    if alias:
+        assert alias in record.names

@@ -222,7 +222,7 @@ class KGEntities:
             kind = key[0]
             if kind in "NC":
                 info = self.named_by_key[key]
-                if kind == "C" and not self._context_ok(doc, start, end):
+                if (kind == "C" and not self._context_ok(doc, start, end)) or _in_compound(doc, start, end):
                     continue
                 cand = self._named_candidate(info, start, end)
                 cands.append(cand)
@@ -246,6 +246,7 @@ class KGEntities:
         covered = self._accepted(cands)  # gazetteer spans so far, to keep patterns off them
         cands.extend(self._officials(doc, states_by_end, covered, named_by_end))
         cands.extend(self._patterns(doc, context, covered))
+        cands.extend(self._discovered_groups(doc, covered))
         for ent in doc.ents:
             split = self._place_of_place(doc, ent, context)
             if split:
@@ -723,6 +724,10 @@ class KGEntities:
                 # are titles of office, not organizations
                 return None
             low = text.lower()
+            if end - start >= 3 and doc[start + 1].lower_ == "of" and doc[start].lower_ in self.gaz.name_words.get(
+                    "org", frozenset()) and not (end < len(doc) and doc[end].text == "("):
+                # "the Alliance of Sahel States": a body named after a region keeps its name whole
+                return Candidate(start, end, "Organization", PRIORITY_GAZ, {"source": "ner", "confidence": 0.6})
             if any(w in low for w in ("ministry", "ministerial", "department", "army", "armed forces", "police",
                                       "guard", "government", "office")):
                 return Candidate(start, end, "GovernmentBody", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
@@ -731,6 +736,76 @@ class KGEntities:
                                  {"source": "ner", "confidence": 0.6})
             return Candidate(start, end, "Organization", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
         return None
+
+    # --------------------------------------------------------------------- unknown groups
+    def _group_kind(self, tokens) -> str | None:
+        """ArmedGroup / Organization from the words of a name no list knows, or None."""
+        words = {t.lower_ for t in tokens}
+        kinds = self.gaz.name_words
+        if words & kinds.get("armed", frozenset()):
+            return "ArmedGroup"
+        if words & kinds.get("weak", frozenset()) and not any(norm(t.text) in self.gaz.state_index for t in tokens):
+            return "ArmedGroup"
+        if words & kinds.get("org", frozenset()):
+            return "Organization"
+        return None
+
+    def _discovered_groups(self, doc: Doc, covered) -> list[Candidate]:
+        """Groups and coalitions no list knows yet, introduced the way news introduces them:
+        'the Patriotic Movement for Justice (MPJ)' (a name with group words and its acronym),
+        'the separatist coalition CSP-DPA' / 'rebels of the CSP-DPA coalition' (an acronym beside a group
+        noun in an armed context) and 'Jaish-e-Fursan-e-Muhammad' (a transliterated name with a group head)."""
+        taken = {i for c in covered for i in range(c.start, c.end)}
+        out: list[Candidate] = []
+
+        def add(start: int, end: int, label: str, canonical: str | None = None) -> None:
+            if end > start and not taken.intersection(range(start, end)):
+                info = {"source": "pattern", "confidence": 0.65, "discovered": True}
+                if canonical:
+                    info["canonical"] = canonical
+                out.append(Candidate(start, end, label, PRIORITY_PATTERN, info))
+                taken.update(range(start, end))
+
+        heads = self.gaz.name_words.get("heads", frozenset())
+        armed_context = {t.sent.start for t in doc if t.lower_ in GROUP_ADJ or t.lower_ in GROUP_PLURALS
+                         or t.lower_ in {"terrorists", "jihadists", "attacked", "ambushed", "claimed"}}
+        for tok in doc:
+            i = tok.i
+            if tok.text == "(":  # "Name Words (ACR)"
+                acr_end = _acronym_end(doc, i + 1)
+                if acr_end is None or acr_end >= len(doc) or doc[acr_end].text != ")":
+                    continue
+                start = i
+                while start > 0 and i - start < 8 and (doc[start - 1].is_title or (
+                        doc[start - 1].lower_ in {"of", "for", "the", "and", "-", "al", "el"} and start - 1 > 0
+                        and doc[start - 2].is_title)):
+                    start -= 1
+                while start < i and (not doc[start].is_title or doc[start].lower_ == "the"):
+                    start += 1
+                if start >= i or sum(t.is_title for t in doc[start:i]) < 2:
+                    continue
+                label = self._group_kind(doc[start:i])
+                if label:
+                    name = doc[start:i].text
+                    add(start, i, label, name)
+                    add(i + 1, acr_end, label, name)
+            elif tok.lower_ in heads and tok.is_title and i + 2 < len(doc) and doc[i + 1].text == "-" \
+                    and not doc[i].whitespace_:  # "Jaish-e-Fursan-e-Muhammad"
+                end = i + 1
+                while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+                        and not doc[end].whitespace_:
+                    end += 2
+                if sum(t.is_title for t in doc[i:end]) >= 2:
+                    add(i, end, "ArmedGroup")
+            else:
+                acr_end = _acronym_end(doc, i)
+                if acr_end is None or tok.sent.start not in armed_context:
+                    continue
+                before = doc[i - 1].lower_ if i > 0 else ""
+                after = doc[acr_end].lower_ if acr_end < len(doc) else ""
+                if before in GROUP_NOUNS or after in GROUP_NOUNS:  # "coalition CSP-DPA", "the CSP-DPA coalition"
+                    add(i, acr_end, "ArmedGroup")
+        return out
 
     def _place_of_place(self, doc: Doc, ent: Span, context: dict[str, float]) -> list[Candidate] | None:
         """'Sepera of Khost' read as one PERSON or ORG: a place name, 'of', a known place -> two Places."""
@@ -862,6 +937,25 @@ class KGEntities:
                 index[first] = (entries, [e[1] for e in entries], by_skeleton)
             self._index_by_country[country] = index
         return index.get(letter, ([], [], {}))
+
+
+def _acronym_end(doc: Doc, i: int) -> int | None:
+    """End of an all-capitals acronym starting at token ``i`` ('MPJ', 'CSP-DPA'), or None."""
+    if i >= len(doc) or not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) >= 2) or doc[i].i == doc[i].sent.start:
+        return None
+    end = i + 1
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and doc[end + 1].is_upper:
+        end += 2
+    return end
+
+
+def _in_compound(doc: Doc, start: int, end: int) -> bool:
+    """A match glued by hyphens to more capitals ('DPA' in 'CSP-DPA'): part of another name."""
+    before = start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
+        and not doc[start - 1].whitespace_ and doc[start - 2].is_upper
+    after = end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+        and not doc[end].whitespace_ and doc[end + 1].is_upper
+    return before or after
 
 
 def _span_ref(doc: Doc, cand: Candidate) -> str:

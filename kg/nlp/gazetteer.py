@@ -113,6 +113,7 @@ class Gazetteer:
     titles: dict[str, str] = field(default_factory=dict)  # norm(surface) -> position literal
     group_words: frozenset[str] = frozenset()
     office_skip: frozenset[str] = frozenset()  # words before a title that are not part of the office
+    name_words: dict[str, frozenset[str]] = field(default_factory=dict)  # armed/weak/org/heads -> words
     places: dict[str, PlaceInfo] = field(default_factory=dict)
     place_index: dict[str, list[str]] = field(default_factory=dict)  # norm(name) -> place ids
     admin1: dict[str, str] = field(default_factory=dict)  # "CC.NN" (GeoNames) -> ISO 3166-2 code
@@ -355,6 +356,16 @@ def _word_list(path: Path) -> frozenset[str]:
                      if line.strip() and not line.startswith("#"))
 
 
+def _kind_words(path: Path) -> dict[str, frozenset[str]]:
+    """Lines '<kind>: word word ...' -> {kind: words} (absent file: empty)."""
+    out: dict[str, frozenset[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else ():
+        if line.strip() and not line.startswith("#") and ":" in line:
+            kind, words = line.split(":", 1)
+            out[kind.strip()] = frozenset(w.lower() for w in words.split())
+    return out
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     """Read every list in ``data_dir`` (default: the package's data); cached per directory."""
@@ -377,5 +388,6 @@ def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     gaz.titles = _load_titles(path / "titles.tsv")
     gaz.group_words = _word_list(path / "group_words.txt")
     gaz.office_skip = _word_list(path / "office_qualifier_skip.txt")
+    gaz.name_words = _kind_words(path / "group_name_words.txt")
     _load_places(path, gaz.states, gaz)
     return gaz
