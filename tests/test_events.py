@@ -262,6 +262,30 @@ ANNOTATED = [
      [{"category": "Attack", "perpetrator": "Azerbaijan", "date": date(2024, 3, 19)},
       {"category": "DiplomaticAction", "types": {"Condemnation"}, "actor": "Armenia",
        "recipient": "Azerbaijan"}]),
+    ("Boko Haram fighters ambushed a military patrol near Damboa on Friday, killing nine soldiers.",
+     [{"category": "Attack", "types": {"ArmedAssault"}, "perpetrator": "Boko Haram", "killed": 9,
+       "date": date(2024, 3, 15)}]),
+    ("Two car bombs exploded in Mogadishu on Sunday, killing at least 15 people, police said.",
+     [{"category": "Attack", "types": {"Bombing"}, "killed": 15, "date": date(2024, 3, 17)}]),
+    ("The Israeli military said its jets struck Hezbollah weapons depots in southern Lebanon overnight.",
+     [{"category": "Attack", "types": {"Airstrike"}, "perpetrator": "Israel", "target": "Hezbollah"}]),
+    ("Ukraine said Russian forces shelled Kherson on Monday, wounding six civilians.",
+     [{"category": "Attack", "types": {"Bombing"}, "perpetrator": "Russia", "injured": 6,
+       "date": date(2024, 3, 18)}]),
+    ("South Africa recalled its ambassador to Israel for consultations.",
+     [{"category": "DiplomaticAction", "types": {"EnvoyRecall"}, "actor": "South Africa", "recipient": "Israel"}]),
+    ("Iran summoned the British charge d'affaires on Saturday to protest the sanctions.",
+     [{"category": "DiplomaticAction", "types": {"EnvoySummons"}, "actor": "Iran", "recipient": "United Kingdom",
+       "date": date(2024, 3, 16)}]),
+    ("Bolivia cut diplomatic ties with Israel over the war in Gaza.",
+     [{"category": "DiplomaticAction", "types": {"RelationsSevered"}, "actor": "Bolivia", "recipient": "Israel"}]),
+    ("The Turkish foreign minister held talks with his Greek counterpart in Athens on Tuesday.",
+     [{"category": "DiplomaticAction", "types": {"Communication"}, "recipient": "Greece",
+       "date": date(2024, 3, 19)}]),
+    ("Hamas denied responsibility for the rocket fire.",
+     [{"category": "DiplomaticAction", "types": {"Denial"}, "actor": "Hamas"}]),
+    ("India strongly condemned the terrorist attack in Pahalgam.",
+     [{"category": "DiplomaticAction", "types": {"Condemnation"}, "actor": "India"}]),
     ("The talks were held in a friendly atmosphere.", []),
     ("Analysts say further attacks are possible.", []),
 ]
@@ -308,6 +332,7 @@ def test_annotated_precision_and_recall(nlp):
                 else:
                     misses.append((text, role, gold[role], events[match].get(role)))
         fp += len(events) - len(used)
+        misses.extend(("extra", text, e) for i, e in enumerate(events) if i not in used)
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     accuracy = arg_ok / arg_total if arg_total else 1.0

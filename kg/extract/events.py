@@ -212,6 +212,9 @@ def _flags(head: Token, mention: EventMention) -> None:
         mention.habitual = True  # "a base for attacks", "the threat of attacks"
     if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "neg" for c in head.children):
         mention.habitual = True  # "did not attack": no event
+    if head.pos_ == "VERB" and head.dep_ in ("xcomp", "ccomp", "pcomp") and head.head.lemma_.lower() in (
+            "deny", "refute", "reject", "dismiss"):
+        mention.habitual = True  # "Russia denied targeting civilians": a denied attack is not reported as one
 
 
 def _light_verb(head: Token) -> Token | None:
@@ -435,7 +438,7 @@ def attack_mentions(sent: Span, view: EntityView, salience: Salience, pub: date 
                 and agent_of_verb(token, view, salience) is None):
             continue  # "targeted strikes", "was hit": too vague without an attacker
         mention = EventMention("Attack", types, token, text, sent, anaphoric_only=anaphoric_only)
-        mention.weak = token.lemma_.lower() in load("attack_lexicon")["weak"]
+        mention.weak = token.lemma_.lower() in load("attack_lexicon")["weak"] and " " not in text
         mentions.append(mention)
     known = {m.head.i for m in mentions}
     for mention in mentions:
@@ -666,16 +669,21 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                     kind = "EnvoyExpulsion"
         elif token.pos_ in ("NOUN", "PROPN"):
             prev = token.doc[token.i - 1] if token.i > 0 else None
-            for key in (f"{prev.lower_} {token.lower_}" if prev is not None else "", token.lemma_.lower()):
+            for key in (f"{prev.lower_} {token.lower_}" if prev is not None else "", token.lemma_.lower(),
+                        token.lower_):
                 if key in lex["nouns"]:
                     needs = lex["noun_needs"].get(key)
-                    context = {t.lower_ for t in phrase_tokens(token)} | {t.lemma_.lower() for t in token.subtree}
+                    scope = token.head if token.dep_ == "dobj" else token  # "held talks with his counterpart"
+                    context = {t.lower_ for t in phrase_tokens(token)} | {t.lemma_.lower() for t in scope.subtree}
                     if needs and not any(n in context or any(n in c for c in context) for n in needs):
                         continue
                     kind = lex["nouns"][key]
                     break
         if kind is None:
             continue
+        if token.dep_ in ("xcomp", "advcl") and any(c.lower_ == "to" for c in token.children) and (
+                token.head.i in {m.head.i for m in mentions}):
+            continue  # "summoned the envoy to protest the sanctions": the purpose of the summons
         mention = EventMention("DiplomaticAction", {kind}, token, token.text, sent)
         _fill_diplomatic(mention, view, salience, attacks, pub)
         if token.dep_ == "conj" and token.head.i in {m.head.i for m in mentions}:
@@ -768,6 +776,8 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
                 add_recipient(resolved, obj, 0.55)
         # the place an attack hit is not the recipient ("condemned the strikes on Yemen")
         holders = [head] + [o for o in objects if not _word_in(o, envoy_words) and o.i not in attack_heads]
+        if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "dobj":
+            holders.append(head.head)  # "held talks with X", "issued a warning to X"
         for _, pobj in [pair for holder in holders for pair in prep_objects(
                 holder, {"with", "from", "to", "against", "for", "on", "of", "between"})]:
             if pobj.i in attack_heads:
