@@ -223,6 +223,75 @@ def test_attribution_is_recorded(nlp):
     assert attributed - {None}, extraction.facts
 
 
+def test_one_trigger_with_targets_in_two_states_makes_two_attacks(nlp):
+    text = ("Iran conducted strikes on what it called a spy centre in Iraq as well as Islamic State "
+            "fighters in Syria.")
+    attacks = [e for e in summary(run(nlp, text)) if e["category"] == "Attack"]
+    assert find(attacks, perpetrator="Iran", location="iraq") is not None, attacks
+    assert find(attacks, perpetrator="Iran", location="syria") is not None, attacks
+
+
+def test_every_named_attacker_and_the_condemnation_aims_at_them(nlp):
+    events = summary(run(nlp, "Russia condemned the US and British strikes on Yemen on Friday."))
+    attack = find(events, category="Attack")
+    assert attack is not None and {"united states", "united kingdom"} <= attack["perpetrator"], events
+    condemnation = find(events, types={"Condemnation"}, actor="Russia")
+    assert condemnation is not None and "yemen" not in condemnation.get("recipient", set()), events
+    assert "united states" in condemnation["recipient"]
+
+
+def test_pronoun_actor_resolves_to_the_last_subject(nlp):
+    text = ("Pakistan's Foreign Ministry, which called the raid a violation of its sovereignty, spoke on Monday. "
+            "It also recalled its ambassador from Kabul.")
+    events = summary(run(nlp, text))
+    assert find(events, types={"EnvoyRecall"}, actor="Pakistan", recipient="Afghanistan") is not None, events
+
+
+def test_retaliation_described_as_such(nlp):
+    text = ("Pakistani warplanes struck hideouts in Khost on Monday. Officials described the strikes as "
+            "retaliation for a suicide bombing in Mir Ali on Saturday that killed seven soldiers.")
+    extraction = run(nlp, text)
+    reaction = next(e for e in extraction.events if "Airstrike" in e.types)
+    links = [f for f in extraction.facts if f.subject == reaction.key and f.predicate == "inResponseTo"]
+    assert links, extraction.events
+    cause = next(e for e in extraction.events if e.key == links[0].object)
+    assert "Bombing" in cause.types
+
+
+def test_a_reaction_is_dated_like_the_attack_it_answers(nlp):
+    text = ("Gunmen from al-Shabaab stormed a hotel in Mogadishu on Sunday, killing 12 people. "
+            "Kenya condemned the attack.")
+    events = summary(run(nlp, text))
+    condemnation = find(events, types={"Condemnation"}, actor="Kenya")
+    assert condemnation is not None and date(2024, 3, 17) in condemnation.get("date", set()), events
+
+
+def test_hedged_reports_have_lower_confidence(nlp):
+    plain = run(nlp, "Israeli airstrikes killed 18 people in Rafah on Tuesday.")
+    hedged = run(nlp, "Israeli airstrikes reportedly killed 18 people in Rafah on Tuesday, unconfirmed reports said.")
+
+    def confidence(extraction):
+        return max(f.evidence.confidence for f in extraction.facts if f.predicate == "killed")
+
+    assert confidence(hedged) < confidence(plain)
+
+
+def test_evidence_cites_the_sentence_with_valid_offsets(nlp):
+    text = "Preamble text here.\n\nRebels shelled Goma on Monday, killing 4 people. Rwanda denied the reports."
+    extraction = run(nlp, text)
+    assert extraction.facts
+    for fact in extraction.facts:
+        evidence = fact.evidence
+        assert text[evidence.start:evidence.end] == evidence.sentence
+        assert 0.0 <= evidence.confidence <= 1.0
+
+
+def test_empty_and_eventless_documents(nlp):
+    for text in ("", "   ", "The weather was fine and markets were calm."):
+        extraction = run(nlp, text)
+        assert extraction.events == [] and not [f for f in extraction.facts if f.subject.startswith("event")]
+
+
 # --------------------------------------------------------------------------- a small annotated set
 
 ANNOTATED = [

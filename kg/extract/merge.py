@@ -122,7 +122,8 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
         elif (mention.definite or mention.anaphoric_only or mention.weak) and fits:
             chosen = max((e for _, e in fits), key=lambda e: (e.last, events.index(e)))
         if chosen is None:
-            if (mention.anaphoric_only and not mention.agents) or not mention.has_arguments():
+            if (mention.anaphoric_only and not mention.agents) or (
+                    not mention.has_arguments() and not (mention.category == "Attack" and _substantial(mention))):
                 bare.append(mention)
                 continue
             if mention.category == "DiplomaticAction" and not mention.agents:
