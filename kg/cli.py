@@ -116,8 +116,8 @@ def build(
     for skipped in report.skipped:
         err.print(f"[yellow]skipped[/] {skipped.name}: {skipped.reason}", highlight=False)
     seen = {Path(p).name for p in _all_names(paths)}
-    for missing in loaded_manifest.missing(seen):
-        err.print(f"[yellow]manifest[/] names {missing}, which was not among the inputs", highlight=False)
+    for name in loaded_manifest.missing(seen):
+        err.print(f"[yellow]manifest[/] names {name}, which was not among the inputs", highlight=False)
     if out:
         _write(kg_store, out)
     err.print(report.summary(), highlight=False)
@@ -208,7 +208,7 @@ def query(
 
     if (sparql is None) == (file is None):
         raise fail("give either a query or --file Q.rq")
-    text = file.read_text(encoding="utf-8") if file else sparql
+    text = file.read_text(encoding="utf-8") if file else (sparql or "")
     kg_store = open_store(store, data, read_only=True)
     try:
         sys.stdout.write(format_result(run_query(kg_store, text), fmt))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.config import Settings
 from kg.ingest import Manifest, read_inputs
@@ -88,7 +89,7 @@ def _worker_extract(documents: list[Document]) -> list[Extracted]:
     return list(_extract_all(_WORKER_NLP, documents, batch_size=len(documents) or 1))
 
 
-def _pipe_safely(nlp, documents: Iterable[Document], batch_size: int) -> Iterator[tuple[Document, object]]:
+def _pipe_safely(nlp, documents: Iterable[Document], batch_size: int) -> Iterator[tuple[Document, Any]]:
     """Run spaCy over documents, pairing each with its Doc, or with the exception a component raised.
 
     spaCy drops a document whose component fails (with a non-raising error handler), so each Doc

@@ -82,8 +82,8 @@ def _folder_files(folder: Path) -> Iterator[Path | Skipped]:
             except OSError as exc:
                 errors.append(exc)
     yield from sorted(found)
-    for exc in errors:
-        yield Skipped(str(exc.filename or folder), f"cannot list folder: {exc.strerror or exc}")
+    for error in errors:
+        yield Skipped(str(error.filename or folder), f"cannot list folder: {error.strerror or error}")
 
 
 def read_inputs(

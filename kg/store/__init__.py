@@ -87,6 +87,7 @@ class KGStore:
     def __len__(self) -> int:
         """Triples in the merged (default) graph."""
         result = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(result, ox.QuerySolutions)
         return int(next(iter(result))["n"].value)
 
     # -- writing -----------------------------------------------------------------------------
