@@ -131,9 +131,9 @@ class KGStore:
             raise StoreError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
         rdf_format = EXPORT_FORMATS[fmt]
         if fmt in QUAD_FORMATS:
+            # graph by graph: never reads the union (~40 % of the quads) only to drop it (bench_store.py)
             quads: Iterator[ox.Quad] = (
-                q for q in self.ox.quads_for_pattern(None, None, None, None)
-                if not isinstance(q.graph_name, ox.DefaultGraph)
+                q for g in self.ox.named_graphs() for q in self.ox.quads_for_pattern(None, None, None, g)
             )
             ox.serialize(quads, out, rdf_format, prefixes=PREFIXES if fmt == "trig" else None)
         else:
