@@ -22,13 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy
 from rapidfuzz import fuzz, process
+from spacy.attrs import IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.nlp.gazetteer import Gazetteer, PlaceInfo, load_gazetteer, norm, skeleton, sound_key
+from kg.nlp.gazetteer import Gazetteer, PlaceInfo, load_gazetteer, norm, skeleton, skeleton_of_key, sound_key
 
 ENTITY_LABELS = ("State", "ArmedGroup", "Person", "Official", "GovernmentBody", "MediaOrganization",
                  "Organization", "Place")
@@ -60,6 +62,8 @@ GROUP_ADJ = frozenset({"militant", "separatist", "terrorist", "insurgent", "jiha
                        "extremist", "islamist", "paramilitary", "guerrilla", "secessionist", "jihadi"})
 GROUP_PLURALS = frozenset({"rebels", "insurgents", "militants", "fighters", "militiamen", "guerrillas",
                            "jihadists", "separatists"})
+# Words that make a sentence speak of armed action, so an acronym beside a group noun in it is a group.
+ARMED_CONTEXT_WORDS = frozenset({"terrorists", "jihadists", "attacked", "ambushed", "claimed"})
 NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "da", "de", "der", "van", "von", "ul", "ud",
                             "e", "i", "la", "le", "di", "du", "dos", "das", "y"})
 GENERIC_NAME_WORDS = frozenset({"the", "a", "an", "this", "that", "he", "she", "it", "they", "his", "her",
@@ -161,6 +165,13 @@ class KGEntities:
             if place.kind == "region":
                 add(self.phrase, f"R|{pid}", place.names, place)
 
+        def hashes(words) -> numpy.ndarray:
+            return numpy.array(sorted(self.strings.add(w) for w in words), dtype=numpy.uint64)
+
+        self._armed_hashes = hashes(GROUP_ADJ | GROUP_PLURALS | ARMED_CONTEXT_WORDS)
+        self._head_hashes = hashes(gazetteer.name_words.get("heads", frozenset()))
+        self._paren_hash = self.strings.add("(")
+
         self.matcher = Matcher(nlp.vocab)
         name_tok = {"TEXT": {"REGEX": r"^[A-Z][\w'’]*$"}}
         link_tok = {"LOWER": {"IN": ["al", "el", "ul", "e", "-", "ad", "ud", "i"]}, "OP": "?"}
@@ -197,12 +208,14 @@ class KGEntities:
         states_by_end: dict[int, Candidate] = {}
         named_by_end: dict[int, Candidate] = {}  # armed groups / organizations, for "Houthi spokesman X"
 
+        ner_ents = list(doc.ents)  # doc.ents makes new Span objects on every access: read it once
+        ner_at = {i: ent for ent in ner_ents for i in range(ent.start, ent.end)}
         phrase_matches = self.phrase(doc)
         for match_id, start, end in phrase_matches:
             key = self.strings[match_id]
             if key.startswith("S|"):
                 iso2, how = self.named_by_key[key]
-                if self._inside_ner_name(doc, start, end):
+                if self._inside_ner_name(ner_at.get(start), start, end):
                     continue  # "Foreign Minister Israel Katz", "Puerto Jordan": a longer name
 
                 cand = Candidate(start, end, "State", PRIORITY_GAZ, self._state_info(iso2, how))
@@ -247,7 +260,7 @@ class KGEntities:
         cands.extend(self._officials(doc, states_by_end, covered, named_by_end))
         cands.extend(self._patterns(doc, context, covered))
         cands.extend(self._discovered_groups(doc, covered))
-        for ent in doc.ents:
+        for ent in ner_ents:
             split = self._place_of_place(doc, ent, context)
             if split:
                 cands.extend(split)
@@ -265,7 +278,7 @@ class KGEntities:
         taken = set()
         for span in spans:
             taken.update(range(span.start, span.end))
-        for ent in doc.ents:
+        for ent in ner_ents:
             if ent.label_ in KEPT_SPACY_LABELS and not taken.intersection(range(ent.start, ent.end)):
                 spans.append(ent)
         doc.ents = sorted(spans, key=lambda s: s.start)
@@ -285,12 +298,12 @@ class KGEntities:
             out.append(cand)
         return sorted(out, key=lambda c: c.start)
 
-    def _inside_ner_name(self, doc: Doc, start: int, end: int) -> bool:
+    def _inside_ner_name(self, ent: Span | None, start: int, end: int) -> bool:
         """A state's name inside a longer NER person or place name ('Israel Katz', 'Puerto Jordan'):
         the whole span is one name when every other token of it is a capitalised word that is not
         itself a state, demonym or title ('Israeli Prime Minister' stays a State + a title)."""
-        ent = next((e for e in doc.ents if e.start <= start and end <= e.end), None)
-        if ent is None or ent.label_ not in {"PERSON", "GPE", "LOC", "FAC"} or (ent.start, ent.end) == (start, end):
+        if ent is None or end > ent.end or ent.label_ not in {"PERSON", "GPE", "LOC", "FAC"} \
+                or (ent.start, ent.end) == (start, end):
             return False
         others = [t for t in ent if not (start <= t.i < end)]
         if any(t.lower_ in {"the", "and", "of"} or t.is_punct for t in others):
@@ -767,10 +780,17 @@ class KGEntities:
                 taken.update(range(start, end))
 
         heads = self.gaz.name_words.get("heads", frozenset())
-        armed_context = {t.sent.start for t in doc if t.lower_ in GROUP_ADJ or t.lower_ in GROUP_PLURALS
-                         or t.lower_ in {"terrorists", "jihadists", "attacked", "ambushed", "claimed"}}
-        for tok in doc:
-            i = tok.i
+        # token attributes as arrays, so only the few tokens that can start such a name are visited in
+        # Python (a loop over every token, asking each for its sentence, was most of this component's cost)
+        arr = doc.to_array([LOWER, IS_UPPER, IS_ALPHA, LENGTH, SENT_START, IS_TITLE])
+        lower, upper, alpha, length, sent_start, title = (arr[:, k] for k in range(6))
+        sent_id = numpy.cumsum(sent_start == 1)
+        armed_context = set(sent_id[numpy.isin(lower, self._armed_hashes)].tolist())
+        acronym = (upper == 1) & (alpha == 1) & (length >= 2)
+        interesting = numpy.flatnonzero(acronym | (lower == self._paren_hash)
+                                        | ((title == 1) & numpy.isin(lower, self._head_hashes)))
+        for i in interesting.tolist():
+            tok = doc[i]
             if tok.text == "(":  # "Name Words (ACR)"
                 acr_end = _acronym_end(doc, i + 1)
                 if acr_end is None or acr_end >= len(doc) or doc[acr_end].text != ")":
@@ -797,9 +817,11 @@ class KGEntities:
                     end += 2
                 if sum(t.is_title for t in doc[i:end]) >= 2:
                     add(i, end, "ArmedGroup")
-            else:
+            elif acronym[i]:
+                if sent_id[i] not in armed_context:
+                    continue
                 acr_end = _acronym_end(doc, i)
-                if acr_end is None or tok.sent.start not in armed_context:
+                if acr_end is None:
                     continue
                 before = doc[i - 1].lower_ if i > 0 else ""
                 after = doc[acr_end].lower_ if acr_end < len(doc) else ""
@@ -915,8 +937,8 @@ class KGEntities:
         """Spelling keys of every known place name of a country, computed once per country."""
         keys = self._keys_by_country.get(country)
         if keys is None:
-            keys = [(p, sound_key(n), skeleton(n)) for p in self.gaz.places_in(country)
-                    for n in {p.name, *p.names} if n[:1].isascii()]
+            keys = [(p, key, skeleton_of_key(key)) for p in self.gaz.places_in(country)
+                    for n in {p.name, *p.names} if n[:1].isascii() for key in (sound_key(n),)]
             self._keys_by_country[country] = keys
         return keys
 
@@ -941,7 +963,8 @@ class KGEntities:
 
 def _acronym_end(doc: Doc, i: int) -> int | None:
     """End of an all-capitals acronym starting at token ``i`` ('MPJ', 'CSP-DPA'), or None."""
-    if i >= len(doc) or not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) >= 2) or doc[i].i == doc[i].sent.start:
+    if i >= len(doc) or not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) >= 2) or i == 0 \
+            or doc[i].is_sent_start:
         return None
     end = i + 1
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and doc[end + 1].is_upper:

@@ -22,17 +22,25 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MIN_CITY_POPULATION = 15000
 
 
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʿ": None, "ʾ": None})
+_NOT_NAME = re.compile(r"[^\w' ]+")
+
+
 def fold(text: str) -> str:
     """Strip diacritics and odd apostrophes: 'Sīstān va Balūchestān' -> 'Sistan va Baluchestan'."""
-    text = text.replace("’", "'").replace("‘", "'").replace("ʿ", "").replace("ʾ", "")
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():  # most names: nothing to decompose (the per-character pass dominated loading)
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Lookup key for names: folded, lower case, single spaces, no surrounding punctuation."""
-    text = fold(text).lower().replace("-", " ")
-    text = re.sub(r"[^\w' ]+", " ", text)
+    """Lookup key for names: folded, lower case, single spaces, no surrounding punctuation.
+
+    Cached: the component asks for the key of the same tokens ('the', 'Iran', ...) over and over."""
+    text = _NOT_NAME.sub(" ", fold(text).lower().replace("-", " "))
     return " ".join(text.split())
 
 
@@ -46,11 +54,12 @@ _SOUND_RULES = [
     (re.compile(r"ee|y"), "i"),
     (re.compile(r"q"), "k"),
     (re.compile(r"ph"), "f"),
-    (re.compile(r"(kh|gh|dh|th)"), lambda m: m.group(0)[0]),
+    (re.compile(r"([kgdt])h"), r"\1"),
     (re.compile(r"(.)\1+"), r"\1"),
 ]
 
 
+@lru_cache(maxsize=1 << 16)
 def sound_key(text: str) -> str:
     """A spelling-tolerant key for transliterated names ('Sarwan' ~ 'Saravan')."""
     key = norm(text)
@@ -59,10 +68,17 @@ def sound_key(text: str) -> str:
     return key
 
 
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def skeleton_of_key(key: str) -> str:
+    """The consonant skeleton of a :func:`sound_key` result."""
+    return key[:1] + _VOWELS.sub("", key[1:])
+
+
 def skeleton(text: str) -> str:
     """The consonant skeleton of :func:`sound_key` (transliterations mostly differ in vowels)."""
-    key = sound_key(text)
-    return key[:1] + re.sub(r"[aeiou]", "", key[1:])
+    return skeleton_of_key(sound_key(text))
 
 
 @dataclass(frozen=True)
