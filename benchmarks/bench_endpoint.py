@@ -107,6 +107,12 @@ def _in_process(store: ox.Store, text: str) -> tuple[float, int]:
     return time.perf_counter() - started, len(body)
 
 
+def _rows(store: ox.Store, text: str) -> int | None:
+    """Rows of the first text's answer, to set next to rdflib's count (same query, same data)."""
+    result = store.query(text)
+    return sum(1 for _ in result) if isinstance(result, ox.QuerySolutions) else None
+
+
 def time_queries(queries: list[Query], store: ox.Store, servers: Servers, reps: int,
                  budget: float) -> list[dict]:
     """Alternate raw / ours / floor runs of each query until ``reps`` runs or ``budget`` seconds."""
@@ -131,7 +137,7 @@ def time_queries(queries: list[Query], store: ox.Store, servers: Servers, reps: 
                 if time.perf_counter() - started > budget:  # slow queries get fewer runs (count in the note)
                     break
             out.append({"name": q.name, "kind": q.kind, "raw": raw, "ours": ours, "floor": floor,
-                        "statuses": sorted(statuses), "bytes": size})
+                        "statuses": sorted(statuses), "bytes": size, "rows": _rows(store, q.texts[0])})
             print(f"  {q.name}: raw {median(raw) * 1000:.2f} ms, ours {median(ours) * 1000:.2f} ms, "
                   f"floor {median(floor) * 1000:.2f} ms ({len(raw)} runs, {size:,} bytes)", flush=True)
     return out
@@ -156,10 +162,13 @@ def rdflib_times(path: Path, queries: list[Query], cap: float, load_cap: float, 
             data = json.loads(line)
             if "load" in data:
                 results["load"] = data["load"]
+            elif data.get("error"):
+                results["queries"][data["name"]] = f"rdflib error ({data['error']})"
             elif data.get("times") and not data.get("capped"):
-                results["queries"][data["name"]] = median(data["times"])
+                results["queries"][data["name"]] = (f"rdflib {median(data['times']) * 1000:,.0f} ms, "
+                                                    f"{data.get('rows')} rows")
             else:
-                results["queries"][data["name"]] = None
+                results["queries"][data["name"]] = f"rdflib > {cap:g} s"
     return results
 
 
@@ -203,12 +212,12 @@ def run(quads: int, work: Path, reps: int = 30, budget: float = 30.0, rdflib_cap
         all_ours.append(ours_ms)
         all_raw.append(raw_ms)
         note = (f"p99 {percentile(r['ours'], 99) * 1000:.1f} vs {percentile(r['raw'], 99) * 1000:.1f} ms; "
-                f"HTTP floor {median(r['floor']) * 1000:.1f} ms; {r['bytes'] / 1e3:,.0f} kB; {len(r['raw'])} runs")
+                f"HTTP floor {median(r['floor']) * 1000:.1f} ms; {r['bytes'] / 1e3:,.0f} kB, {r['rows']} rows; "
+                f"{len(r['raw'])} runs")
         if r["statuses"] != [200]:
             note += f"; HTTP status {r['statuses']}"
         if rdf is not None:
-            seconds = rdf["queries"].get(r["name"])
-            note += f"; rdflib {seconds * 1000:,.0f} ms" if seconds is not None else f"; rdflib > {rdflib_cap:g} s"
+            note += f"; {rdf['queries'].get(r['name'], 'rdflib not run')}"
         rows.append(Row(BENCH, f"{size} {r['kind']}: {r['name']} (median)", ours_ms, raw_ms, "ms", note))
     rows.append(Row(BENCH, f"{size} median over all queries of the median", median(all_ours), median(all_raw), "ms",
                     "target ours/raw <= 1.25"))

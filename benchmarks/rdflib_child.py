@@ -26,12 +26,12 @@ def main() -> None:
 
     job = json.loads(sys.stdin.read())
     started = time.perf_counter()
-    dataset = Dataset()
+    dataset = Dataset(default_union=True)  # the default graph is the union, as in the store
     dataset.parse(job["path"], format="nquads")
     print(json.dumps({"load": time.perf_counter() - started, "quads": len(dataset)}), flush=True)
     signal.signal(signal.SIGALRM, _alarm)
     for name, texts in job["queries"]:
-        times, capped = [], False
+        times, capped, rows, error = [], False, None, None
         for text in texts:
             signal.setitimer(signal.ITIMER_REAL, job["cap"])
             began = time.perf_counter()
@@ -39,15 +39,17 @@ def main() -> None:
                 result = dataset.query(text)
                 result.serialize(format="json")
                 times.append(time.perf_counter() - began)
+                rows = len(result.bindings) if result.type == "SELECT" else None
             except Capped:
                 capped = True
                 break
             except Exception as exc:  # an rdflib failure is a figure too, not a crash
-                print(json.dumps({"name": name, "error": f"{type(exc).__name__}: {exc}"[:200]}), flush=True)
+                error = f"{type(exc).__name__}: {exc}"[:120]
                 break
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-        print(json.dumps({"name": name, "times": times, "capped": capped}), flush=True)
+        print(json.dumps({"name": name, "times": times, "capped": capped, "rows": rows, "error": error}),
+              flush=True)
 
 
 if __name__ == "__main__":
