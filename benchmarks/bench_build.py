@@ -81,7 +81,7 @@ def memory_run(path: Path, jobs: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(docs: int, work: Path, warmup: int = 30, memory_sizes: tuple[int, ...] = (), results: Path | None = None,
+def run(docs: int, work: Path, warmup: int = 80, memory_sizes: tuple[int, ...] = (), results: Path | None = None,
         parallel: bool = True) -> list[Row]:
     import spacy
 
@@ -127,7 +127,9 @@ def run(docs: int, work: Path, warmup: int = 30, memory_sizes: tuple[int, ...] =
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=500)
-    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=80,
+                        help="warm-up articles (other texts), enough to meet every state once: place keys are "
+                             "computed once per state and process")
     parser.add_argument("--memory", type=int, nargs="*", default=[], help="corpus sizes for the memory rows")
     parser.add_argument("--no-parallel", action="store_true")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)

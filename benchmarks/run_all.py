@@ -35,7 +35,7 @@ SIZES: dict[str, list[list[str]]] = {
         ["bench_merge.py", "--docs", "1000"],
         ["bench_endpoint.py", "--quads", "100000", "--reps", "10", "--budget", "4", "--rdflib-cap", "10",
          "--load-seconds", "10", "--max-requests", "1000"],
-        ["bench_build.py", "--docs", "150", "--warmup", "20", "--memory", "50", "150"],
+        ["bench_build.py", "--docs", "150", "--warmup", "60", "--memory", "50", "150"],
     ],
     "large": [
         ["bench_store.py", "--quads", "1000000"],
