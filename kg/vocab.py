@@ -39,6 +39,10 @@ def _index() -> dict:
     return index
 
 
+def _prefixes() -> dict[str, str]:
+    return dict(_index()["prefixes"])
+
+
 class _Namespace:
     """Attribute and item access to the ontology's terms as full IRI strings; unknown names raise."""
 
@@ -149,3 +153,7 @@ def cameo_codes(name: str) -> tuple[str, ...]:
 def label(name: str) -> str:
     """The English rdfs:label of a term."""
     return _index()["labels"][name]
+
+
+# Prefix -> namespace for the data, queries and exports: the contract's standard prefixes plus ckg.
+PREFIXES: dict[str, str] = _prefixes()

@@ -39,6 +39,7 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
     "schema": "http://schema.org/",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "vann": "http://purl.org/vocab/vann/",
     "oa": "http://www.w3.org/ns/oa#",
 }
@@ -538,6 +539,8 @@ def main(out_dir: Path = HERE) -> int:
     build_owl(owl_path)
     graph = write_turtle(owl_path, out_dir / "conflict-kg.ttl")
     index = vocab_index(graph)
+    # The prefixes data and queries use (contract section 1), so kg.vocab.PREFIXES derives them from here.
+    index["prefixes"] = {k: v for k, v in PREFIXES.items() if k not in ("vann", "oa")}
     (out_dir / "vocab.json").write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if (HERE / "template.html.j2").exists():
         write_html(index, out_dir / "conflict-kg.html")

@@ -22,21 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.config import ONTOLOGY_NS
+from kg import vocab
 
-PREFIXES = {
-    "ckg": ONTOLOGY_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/",
-    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-}
+PREFIXES = vocab.PREFIXES  # derived from the ontology (ontology/build.py)
 PROV_DERIVED = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 
 EXPORT_FORMATS = {
