@@ -19,11 +19,23 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from kg.extract.evidence import sentence_evidence
-from kg.nlp.components import ENTITY_LABELS, span_info
+from kg.nlp.components import ENTITY_LABELS, GROUP_ADJ, GROUP_NOUNS, GROUP_PLURALS, span_info
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer, norm
 from kg.records import Document, EntityRecord, Evidence, Fact
 
-_BASED_WORDS = frozenset({"based", "operating", "operates", "operate", "headquartered", "active"})
+_BASED_WORDS = frozenset({"based", "operating", "operates", "operate", "headquartered", "active", "fighting",
+                          "fights"})
+# "X, which now controls much of northern Y"
+_RELATIVE_FILLER = frozenset({",", "which", "who", "that", "now", "still", "largely", "effectively", "also", "already"})
+_CONTROL_VERBS = frozenset({"controls", "control", "controlling", "holds", "hold", "dominates", "dominate", "runs",
+                            "rule", "rules"})
+_PASSIVE_CONTROL = frozenset({"controlled", "held", "run", "dominated", "ruled"})
+_EXTENT_WORDS = frozenset({"much", "most", "part", "parts", "large", "larger", "swathes", "swaths", "areas", "of",
+                           "the", "northern", "southern", "eastern", "western", "central", "northeastern",
+                           "northwestern", "southeastern", "southwestern", "territory", "in", "a", "big", "all"})
+# words between an owner and a group's name: "the Lebanese militant group X", "Yemen's Houthi rebels"
+_GROUP_WORDS = GROUP_ADJ | GROUP_NOUNS | GROUP_PLURALS | frozenset({"the", "armed", "main", "largest", "powerful"})
+_GROUP_HEADS = GROUP_NOUNS | GROUP_PLURALS | frozenset({"rebels", "militia", "militias", "insurgency"})
 _INTERNATIONAL_OFFICES = ("secretary-general", "secretary general", "envoy", "special representative",
                           "high commissioner", "commission")
 # Nouns between a place and the place it lies in ("the X district of Y", "the X displacement camp in Y").
@@ -262,8 +274,6 @@ class _Builder:
                 target = self._affiliation_target(span, info["affiliation"])
                 if target and target != key:
                     self.index.add_fact(key, "affiliation", target, self.evidence(span, conf))
-            elif record.type == "Official" and info.get("position"):
-                self._default_affiliation(key, span, info["position"])
             if record.type == "GovernmentBody" and info.get("state"):
                 target = self.index.add_state(info["state"], self.evidence(span, conf))
                 if target:
@@ -272,6 +282,31 @@ class _Builder:
                 self._place_facts(key, span, info, conf)
             if record.type == "ArmedGroup":
                 self._based_in(key, span)
+        # officials the text gives no state for: a known office holder's State, else a guess from the text
+        for key, span, info in self.pending:
+            record = self.index.get(key)
+            if record.type not in ("Official", "Person") or info.get("affiliation") or self._has_affiliation(key):
+                continue
+            holder = self._office_holder(record)
+            if holder is not None:
+                target = self.index.add_state(holder, self.evidence(span, 0.8))
+                if target:
+                    self.index.add_fact(key, "affiliation", target, self.evidence(span, 0.8))
+            elif record.type == "Official" and info.get("position"):
+                self._default_affiliation(key, span, info["position"])
+
+    def _has_affiliation(self, key: str) -> bool:
+        return any(f.subject == key and f.predicate == "affiliation" for f in self.index.facts)
+
+    def _office_holder(self, record: EntityRecord) -> str | None:
+        """The State of a head of state or government, foreign or defence minister the list knows by one
+        of the record's full names (two words at least: a lone surname is too ambiguous)."""
+        holders = self.gaz.office_holders if self.gaz else {}
+        for name in sorted({record.name, *record.names}):
+            key = norm(_clean_name(name))
+            if " " in key and key in holders:
+                return holders[key][0]
+        return None
 
     def _offices(self) -> dict[str, set[str]]:
         """The positions worth stating per person: a rank ('Colonel') only when the text gives no office,
@@ -458,9 +493,18 @@ class _Builder:
         return None
 
     def _based_in(self, key: str, span: Span) -> None:
-        """'X, a separatist group based in Pakistan's Balochistan province' -> basedIn Balochistan."""
-        sent = span.sent
-        doc = self.doc
+        """Where an armed group is based, from the ways news says it (first that applies):
+        'X, a group based in Y' / 'X, active in Y' / 'X ... fighting in Y'; 'X, which controls much of northern Y';
+        'Y is largely controlled by X' ('the region' read as the subdivision named just before);
+        'Lebanon's X', 'the Lebanese militant group X', 'the Y-based X'; 'X, a Y rebel group' /
+        'X ... is Y's largest guerrilla group' (read from the parse)."""
+        target = (self._based_by_words(span) or self._controls(span) or self._controlled_by(span)
+                  or self._owner_before(span) or self._described_as(span))
+        if target and target != key:
+            self.index.add_fact(key, "basedIn", target, self.evidence(span, 0.75))
+
+    def _based_by_words(self, span: Span) -> str | None:
+        doc, sent = self.doc, span.sent
         for tok in doc[span.end:sent.end]:
             if tok.lower_ in _BASED_WORDS and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("in", "from"):
                 target = None
@@ -471,23 +515,82 @@ class _Builder:
                             break
                     elif ent.label_ in ENTITY_LABELS:
                         break
-                if target:
-                    self.index.add_fact(key, "basedIn", target, self.evidence(span, 0.8))
-                return
-            if tok.ent_type_ in ("ArmedGroup",) and tok.i > span.end:
-                return
-        # "Lebanon's Hezbollah", "Yemen's Houthis": a State or place owning the group
-        if span.start >= 2 and doc[span.start - 1].text in ("'s", "’s"):
-            owner = doc[span.start - 2]
-            target = self.index.key_at(owner.idx, owner.idx + len(owner.text))
-            record = self.index.get(target) if target else None
-            if record is not None and record.type in ("State", "Place"):
-                self.index.add_fact(key, "basedIn", target, self.evidence(span, 0.75))
-        # "Pakistan-based X"
-        if span.start >= 3 and doc[span.start - 1].lower_ == "based" and doc[span.start - 2].text == "-":
-            target = self.index.key_at(doc[span.start - 3].idx, doc[span.start - 3].idx + 1)
-            if target:
-                self.index.add_fact(key, "basedIn", target, self.evidence(span, 0.8))
+                return target
+            if tok.ent_type_ == "ArmedGroup" and tok.i > span.end:
+                return None
+        return None
+
+    def _controls(self, span: Span) -> str | None:
+        """'X, which controls much of northern Y', 'X, who hold parts of Y'."""
+        doc, j = self.doc, span.end
+        while j < len(doc) and j - span.end < 4 and (doc[j].lower_ in _RELATIVE_FILLER):
+            j += 1
+        if j + 1 >= len(doc) or doc[j].lower_ not in _CONTROL_VERBS or doc[j + 1].lower_ == "by":
+            return None
+        k = j + 1
+        while k < len(doc) and k - j <= 5 and doc[k].is_lower and doc[k].lower_ in _EXTENT_WORDS:
+            k += 1
+        return self._place_key_at(k) if k < len(doc) else None
+
+    def _controlled_by(self, span: Span) -> str | None:
+        """'Y is largely controlled by X': the passive subject, a named place or 'the region' just named."""
+        doc, i = self.doc, span.start
+        if i >= 1 and doc[i - 1].lower_ == "the":
+            i -= 1
+        if i < 2 or doc[i - 1].lower_ != "by" or doc[i - 2].lower_ not in _PASSIVE_CONTROL:
+            return None
+        verb = doc[i - 2]
+        subject = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+        if subject is None:
+            return None
+        named = self._place_key_at(subject.i)
+        if named:
+            return named
+        if subject.lower_ in _SUBDIVISION_NOUNS and any(c.lower_ in ("the", "this") for c in subject.children):
+            # a subdivision named in this sentence or the one before, else a place there: farther back
+            # 'the region' may be another
+            since = doc[max(0, span.sent.start - 1)].sent.start_char
+            recent = [m for m in self.index.mentions if since <= m.start < span.start_char and m.type == "Place"]
+            for mention in reversed(recent):  # 'the province of Idlib', 'Idlib province': named as a region
+                tok = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                before = doc[tok.start - 2:tok.start] if tok.start >= 2 else None
+                if (tok.end < len(doc) and doc[tok.end].lower_ in _SUBDIVISION_NOUNS) or (
+                        before is not None and before[1].lower_ == "of" and before[0].lower_ in _SUBDIVISION_NOUNS):
+                    return mention.key
+            for place in (self.last_subdivision_before(span), recent[-1].key if recent else None):
+                if place and any(m.key == place for m in recent):
+                    return place
+        return None
+
+    def _owner_before(self, span: Span) -> str | None:
+        """'Lebanon's X', 'the Lebanese militant group X', "Yemen's Houthi rebels", 'the Y-based X'."""
+        doc, i = self.doc, span.start - 1
+        if i >= 2 and doc[i].lower_ == "based" and doc[i - 1].text == "-":
+            return self._place_key_at(i - 2)
+        while i >= 0 and i >= span.start - 4 and doc[i].is_lower and doc[i].lower_ in _GROUP_WORDS:
+            i -= 1
+        if i >= 1 and doc[i].text in ("'s", "’s"):
+            i -= 1
+        return self._place_key_at(i) if i >= 0 else None
+
+    def _described_as(self, span: Span) -> str | None:
+        """'X, a Y rebel group', 'X ... is Y's largest remaining guerrilla group': a group noun in apposition to
+        X or predicated of it, owned by (possessive) or described with (adjective) a State or place."""
+        for tok in span.sent:
+            if tok.lower_ not in _GROUP_HEADS or tok.i < span.end:
+                continue
+            head = tok.head
+            appos = tok.dep_ == "appos" and span.start <= head.i < span.end
+            predicate = tok.dep_ == "attr" and any(c.dep_ == "nsubj" and span.start <= c.i < span.end
+                                                   for c in head.children)
+            if not (appos or predicate):
+                continue
+            for child in tok.children:
+                if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i < tok.i:
+                    target = self._place_key_at(child.i)
+                    if target:
+                        return target
+        return None
 
 
 def _clean_name(text: str) -> str:

@@ -154,7 +154,9 @@ class KGEntities:
             add(self.phrase, f"N|{i}", info.aliases, info)
             add(self.phrase, f"C|{i}", info.context_aliases, info)
         for i, body in enumerate(gazetteer.generic_bodies):
-            add(self.phrase, f"B|{i}", body.aliases, body)
+            # a lower-case alias also starts a sentence: "Foreign ministry spokeswoman X said"
+            add(self.phrase, f"B|{i}", [*body.aliases, *(a[:1].upper() + a[1:] for a in body.aliases if a.islower())],
+                body)
         # titles are keyed without hyphens ('secretary general'); texts write 'Secretary-General' too
         add(self.lower, "T", [*gazetteer.titles, *(t.replace(" ", "-") for t in gazetteer.titles if " " in t)], None)
         multiword = {n for p in gazetteer.places.values() if p.kind != "region"
@@ -207,6 +209,7 @@ class KGEntities:
         context: dict[str, float] = {}
         states_by_end: dict[int, Candidate] = {}
         named_by_end: dict[int, Candidate] = {}  # armed groups / organizations, for "Houthi spokesman X"
+        bodies_by_end: dict[int, Candidate] = {}  # government bodies, for "Foreign Ministry spokeswoman X"
 
         ner_ents = list(doc.ents)  # doc.ents makes new Span objects on every access: read it once
         ner_at = {i: ent for ent in ner_ents for i in range(ent.start, ent.end)}
@@ -241,11 +244,14 @@ class KGEntities:
                 cands.append(cand)
                 if info.kind in ("group", "org"):
                     named_by_end[end] = cand
+                elif info.kind == "body":
+                    bodies_by_end[end] = cand
             elif kind == "B":
                 body = self.named_by_key[key]
                 cand = self._generic_body(doc, body, start, end, states_by_end)
                 if cand:
                     cands.append(cand)
+                    bodies_by_end[end] = cand
             elif kind == "R":
                 place = self.named_by_key[key]
                 if self._province_next(doc, end):
@@ -257,7 +263,7 @@ class KGEntities:
                     cands.append(Candidate(start, end, "Place", PRIORITY_GAZ, self._place_info(place, "gazetteer")))
 
         covered = self._accepted(cands)  # gazetteer spans so far, to keep patterns off them
-        cands.extend(self._officials(doc, states_by_end, covered, named_by_end))
+        cands.extend(self._officials(doc, states_by_end, covered, named_by_end, bodies_by_end))
         cands.extend(self._patterns(doc, context, covered))
         cands.extend(self._discovered_groups(doc, covered))
         for ent in ner_ents:
@@ -425,11 +431,29 @@ class KGEntities:
         text = doc[start:end].text
         if state is None and not (text[0].isupper() and end - start >= 2):
             return None
-        data = {"source": "pattern", "confidence": 0.85 if state else 0.6, "generic": body.canonical}
+        default = None if state else dict(body.default_states).get(norm(text))
+        if state is None and default is None:
+            default = self._subject_state_before(doc, start, states_by_end)
+        confidence = 0.85 if state else 0.7 if default else 0.6
+        data = {"source": "pattern", "confidence": confidence, "generic": body.canonical}
+        state = state or default
         if state:
             data["state"] = state
             data["canonical"] = body.canonical.replace("{state}", self.gaz.states[state].name)
         return Candidate(start, end, "GovernmentBody", PRIORITY_GAZ, data)
+
+    @staticmethod
+    def _subject_state_before(doc: Doc, start: int, states_by_end: dict[int, Candidate]) -> str | None:
+        """'Russia said it had asked for a meeting. Foreign ministry spokeswoman X said ...': a body the text
+        gives no state for belongs to the State that is the subject of this or the previous sentence."""
+        sent = doc[start].sent
+        since = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        best = None
+        for end, cand in states_by_end.items():
+            if since <= cand.start and end <= start and doc[end - 1].dep_ in ("nsubj", "nsubjpass") \
+                    and (best is None or cand.start > best.start):
+                best = cand
+        return best.info["state"] if best is not None else None
 
     def _place_info(self, place: PlaceInfo | None, source: str, confidence: float = 0.9) -> dict:
         if place is None:
@@ -484,7 +508,8 @@ class KGEntities:
         return j
 
     def _officials(self, doc: Doc, states_by_end: dict[int, Candidate], covered,
-                   named_by_end: dict[int, Candidate] | None = None) -> list[Candidate]:
+                   named_by_end: dict[int, Candidate] | None = None,
+                   bodies_by_end: dict[int, Candidate] | None = None) -> list[Candidate]:
         taken = {i for c in covered for i in range(c.start, c.end)}
         out = []
         by_span: dict[tuple[int, int], Candidate] = {}
@@ -496,8 +521,18 @@ class KGEntities:
                 continue
             affiliation = self._affiliation_before(doc, start, states_by_end, named_by_end or {})
             rank = all(t.lower_.rstrip(".") in RANK_WORDS for t in doc[start:end] if t.is_alpha)
-            if not rank:
+            body = (bodies_by_end or {}).get(start)
+            if body is not None and not rank:
+                # "Ministry of External Affairs spokesperson X", "Russian Foreign Ministry spokeswoman X": the
+                # body names the office and its State is the official's
+                position = f"{_office_words(doc[body.start:body.end])} {position}"
+                affiliation = body.info.get("state") or affiliation
+            elif not rank:
                 position = self._qualified_office(doc, start, position, taken)
+                # a title that names its body ("foreign ministry spokeswoman"): the body's State
+                inner = next((b for e, b in (bodies_by_end or {}).items() if start <= b.start and e <= end), None)
+                if inner is not None and inner.info.get("state"):
+                    affiliation = affiliation or inner.info["state"]
             position, of_end = self._office_of_the(doc, end, position, taken)
             if affiliation is None and of_end + 1 < len(doc) and doc[of_end].lower_ == "of":
                 # "the Ambassador of Ukraine", "Secretary-General of the United Nations",
@@ -959,6 +994,12 @@ class KGEntities:
                 index[first] = (entries, [e[1] for e in entries], by_skeleton)
             self._index_by_country[country] = index
         return index.get(letter, ([], [], {}))
+
+
+def _office_words(tokens) -> str:
+    """Words of a body as part of an office literal: 'foreign ministry' -> 'Foreign Ministry', connectors kept."""
+    return " ".join(t.text if t.is_upper or t.lower_ in {"of", "the", "and", "for"} else t.text[:1].upper() + t.text[1:]
+                    for t in tokens)
 
 
 def _acronym_end(doc: Doc, i: int) -> int | None:

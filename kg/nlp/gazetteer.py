@@ -102,6 +102,8 @@ class NamedInfo:
     states: tuple[str, ...]
     aliases: tuple[str, ...]
     context_aliases: tuple[str, ...] = ()
+    # generic bodies: norm(alias) -> the one State that names its body so ("Ministry of External Affairs")
+    default_states: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class Gazetteer:
     by_country: dict[str, list[PlaceInfo]] = field(default_factory=dict)
     neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)  # iso2 -> bordering iso2s
     broad_regions: frozenset[str] = frozenset()  # ids of continents and multi-state regions (regions.tsv)
+    office_holders: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm(name) -> (iso2, office)
 
     # ---------------------------------------------------------------- lookups
     def place_candidates(self, name: str) -> list[PlaceInfo]:
@@ -212,12 +215,14 @@ def _load_states(data_dir: Path) -> dict[str, StateInfo]:
 
 def _load_named(path: Path, kind: str) -> list[NamedInfo]:
     out = []
+    defaults: tuple[tuple[str, str], ...] = ()
     for row in _rows(path):
         if kind == "group":
             canonical, qid, states, aliases, ctx = row[:5]
         elif kind == "body":
             canonical, states, qid, aliases = row[:4]
             ctx = ""
+            defaults = tuple((norm(a), c.strip()) for a, _, c in (d.partition("=") for d in _split(row[4])))
         elif kind == "media":
             canonical, states, aliases, ctx = row[:4]
             qid = ""
@@ -225,7 +230,8 @@ def _load_named(path: Path, kind: str) -> list[NamedInfo]:
             canonical, qid, aliases, ctx = row[:4]
             states = ""
         out.append(NamedInfo(kind, canonical.strip(), qid.strip() or None, _split(states),
-                             _split(aliases) or (canonical.strip(),), _split(ctx)))
+                             _split(aliases) or (canonical.strip(),), _split(ctx),
+                             defaults if kind == "body" else ()))
     return out
 
 
@@ -364,6 +370,18 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
             gaz.place_index.setdefault(norm(name), []).append(pid)
 
 
+def _load_office_holders(path: Path) -> dict[str, tuple[str, str]]:
+    """Heads of state and government, foreign and defence ministers: norm(name) -> (iso2, office)."""
+    out: dict[str, tuple[str, str]] = {}
+    if not path.exists():
+        return out
+    for row in _rows(path):
+        name, iso2, office = (c.strip() for c in row[:3])
+        for spelling in (name, *_split(row[3])):
+            out.setdefault(norm(spelling), (iso2, office))
+    return out
+
+
 def _word_list(path: Path) -> frozenset[str]:
     """A list of lower-case words, one a line, '#' comments allowed (absent file: empty)."""
     if not path.exists():
@@ -405,5 +423,6 @@ def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     gaz.group_words = _word_list(path / "group_words.txt")
     gaz.office_skip = _word_list(path / "office_qualifier_skip.txt")
     gaz.name_words = _kind_words(path / "group_name_words.txt")
+    gaz.office_holders = _load_office_holders(path / "office_holders.tsv")
     _load_places(path, gaz.states, gaz)
     return gaz
