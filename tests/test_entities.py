@@ -289,3 +289,58 @@ def test_unknown_groups_found_by_their_introduction(index_of, text, name, label,
     assert record.type == label
     if alias:
         assert alias in record.names
+
+
+# ---------------------------------------------------------------------- round 4: basedIn, offices, codenames
+@pytest.mark.parametrize("text, group, place", [
+    ("The Nigerian militant group Boko Haram claimed the raid on the barracks.", "Boko Haram", "Nigeria"),
+    ("The Allied Democratic Forces, which controls much of eastern Congo, denied the massacre.",
+     "Allied Democratic Forces", "Democratic Republic of the Congo"),
+    ("The Arakan Army, a Myanmar rebel group, seized the town on Monday.", "Arakan Army", "Myanmar"),
+    ("The Arakan Army, formed in 2009 with Kachin help, is Myanmar's strongest ethnic rebel group.",
+     "Arakan Army", "Myanmar"),
+    ("Shelling hit villages in the northern province of Idlib on Sunday. The region is largely controlled by "
+     "Hurras al-Din, a jihadist faction.", "Hurras al-Din", "Idlib"),
+    ("Boko Haram, active in northeastern Nigeria since 2009, kidnapped 20 farmers.", "Boko Haram", "Nigeria"),
+    ("Fighters of Hurras al-Din, fighting in Syria since 2018, ambushed the convoy.", "Hurras al-Din", "Syria"),
+    ("The Syria-based Hurras al-Din claimed the ambush.", "Hurras al-Din", "Syria"),
+])
+def test_based_in_from_how_news_places_a_group(index_of, text, group, place):
+    index = index_of(text)
+    targets = {index.get(k).name for k in facts(index, by_name(index, group).key, "basedIn")}
+    assert targets == {place}
+
+
+def test_based_in_not_from_a_sponsor_or_a_target(index_of):
+    index = index_of("The Iranian-backed group Hurras al-Din was hit by a Turkish strike in Syria.")
+    targets = {index.get(k).name for k in facts(index, by_name(index, "Hurras al-Din").key, "basedIn")}
+    assert "Iran" not in targets and "Turkey" not in targets
+
+
+def test_known_office_holder_serves_their_state_not_the_state_in_the_sentence(index_of):
+    index = index_of("President Cyril Ramaphosa told Kenya's parliament that the ceasefire would hold.")
+    official = by_name(index, "Cyril Ramaphosa")
+    assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {"South Africa"}
+
+
+@pytest.mark.parametrize("text, name, position, state", [
+    # a body before the title names the office and gives its State ('External Affairs' is India's ministry)
+    ('"We reject these claims by Bangladesh," Ministry of External Affairs spokesperson Arjun Mehta said.',
+     "Arjun Mehta", "Ministry of External Affairs Spokesperson", "India"),
+    # a body with no State takes the State that spoke in the sentence before
+    ("Japan said it had summoned the envoy. Foreign ministry spokeswoman Aiko Tanabe said the test was "
+     "reckless.", "Aiko Tanabe", "Foreign Ministry Spokeswoman", "Japan"),
+    ("Kenyan Interior Ministry spokesman Paul Odhiambo said 14 people were arrested.", "Paul Odhiambo",
+     "Interior Ministry Spokesman", "Kenya"),
+])
+def test_official_office_and_state_from_a_body(index_of, text, name, position, state):
+    index = index_of(text)
+    official = by_name(index, name)
+    assert facts(index, official.key, "position") == [position]
+    assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {state}
+
+
+def test_operation_codename_is_not_a_person(index_of):
+    index = index_of("Militants were killed in the operation, codenamed ‘Sahil Tufan,’ the army said. "
+                     "Another raid was dubbed Nadim Karaev by commanders.")
+    assert not [r for r in index.records if r.type in ("Person", "Official")]

@@ -266,3 +266,12 @@ def test_acronym_after_or_takes_the_gazetteer_type(nlp):
     assert labels.get("ELN") == "ArmedGroup"
     assert labels.get("National Liberation Army") == "ArmedGroup"
     assert "Suspected" not in labels
+
+
+def test_name_keys_fast_path_agrees_with_the_full_fold():
+    from kg.nlp.gazetteer import fold, norm, skeleton, skeleton_of_key, sound_key
+
+    assert fold("Sīstān va Balūchestān") == "Sistan va Baluchestan"
+    assert norm("Dar’a  Governorate!") == norm("dar'a governorate") == "dar'a governorate"
+    assert sound_key("Khartoum") == sound_key("Kartum")  # kh ~ k, ou ~ u
+    assert skeleton("Saravan") == skeleton_of_key(sound_key("Saravan")) == skeleton("Sarwan")

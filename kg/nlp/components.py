@@ -62,6 +62,8 @@ GROUP_ADJ = frozenset({"militant", "separatist", "terrorist", "insurgent", "jiha
                        "extremist", "islamist", "paramilitary", "guerrilla", "secessionist", "jihadi"})
 GROUP_PLURALS = frozenset({"rebels", "insurgents", "militants", "fighters", "militiamen", "guerrillas",
                            "jihadists", "separatists"})
+# Words before the name of a military operation ("codenamed 'Iron Dawn'"), which is nobody's name.
+CODENAME_WORDS = frozenset({"codenamed", "code-named", "codename", "dubbed", "operation", "op"})
 # Words that make a sentence speak of armed action, so an acronym beside a group noun in it is a group.
 ARMED_CONTEXT_WORDS = frozenset({"terrorists", "jihadists", "attacked", "ambushed", "claimed"})
 NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "da", "de", "der", "van", "von", "ul", "ud",
@@ -733,6 +735,8 @@ class KGEntities:
             return None  # "Killing", "Intelligence": title-case common words in headlines
         if label in {"PERSON", "ORG", "PRODUCT", "FAC"} and self._product(doc, start, end):
             return None  # "the Jaffar Express", "KAAN jets", "the car carrier Galaxy Leader"
+        if label == "PERSON" and _codename(doc, start):
+            return None  # "the operation, codenamed 'Iron Dawn'": a name for an operation, nobody's name
         if label in {"GPE", "LOC", "NORP", "FAC"}:
             place = self._link_place(doc, start, end, context, fuzzy=label in {"GPE", "LOC"})
             if place is not None:
@@ -994,6 +998,18 @@ class KGEntities:
                 index[first] = (entries, [e[1] for e in entries], by_skeleton)
             self._index_by_country[country] = index
         return index.get(letter, ([], [], {}))
+
+
+def _codename(doc: Doc, start: int) -> bool:
+    """A name right after 'codenamed' / 'dubbed' / 'operation' (quoted or not), or quoted after 'called'."""
+    i = start - 1
+    quoted = i >= 0 and doc[i].is_quote
+    if quoted:
+        i -= 1
+    if i < 0:
+        return False
+    word = doc[i].lower_
+    return word in CODENAME_WORDS or (quoted and word in {"called", "named", "nicknamed"})
 
 
 def _office_words(tokens) -> str:

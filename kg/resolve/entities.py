@@ -7,7 +7,8 @@ An entity record is matched against an in-memory index of every node seen so far
 2. for ``State`` records, the state gazetteer (``kg.resolve.states``): names, official names,
    aliases, capitals and demonyms all lead to one node per country;
 3. a shared name key within the same type family (``kg.resolve.names``): normalised name or
-   consonant skeleton of any name the record carries (label, names, canonical);
+   consonant skeleton of any name the record carries (label, names, canonical); for persons a shared
+   skeleton counts only when the surnames are spelt alike and the affiliations agree;
 4. for persons: a surname alone ("Jilani") joins the one person of this document, else the one
    person in the index, with that surname; a full name with the same surname and similar given
    names (ratio >= 80) joins unless their affiliations disagree; so does a full name with the same
@@ -99,8 +100,12 @@ class EntityIndex:
         for name in names:
             for key in name_keys(name, fam):
                 for iri in self.by_key.get((fam, key), ()):
-                    if types_compatible({record.type}, self.nodes[iri].types):
-                        hits[iri] += 2 if key.startswith("n:") else 1
+                    if not types_compatible({record.type}, self.nodes[iri].types):
+                        continue
+                    if fam == "person" and key.startswith("s:") and not self._same_person_skeleton(
+                            names, iri, affiliations):
+                        continue  # 'Omar Hassan' / 'Omar Hassanein', 'Hassan' / 'Hussein': one skeleton, two people
+                    hits[iri] += 2 if key.startswith("n:") else 1
         if hits:
             best = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             return best, f"same name key as {self.nodes[best].label!r}"
@@ -138,6 +143,17 @@ class EntityIndex:
                     return iri, f"{why} as {self.nodes[iri].label!r}"
         return None, ""
 
+    def _same_person_skeleton(self, names: list[str], iri: str, affiliations: set[str]) -> bool:
+        """A consonant skeleton shared by two persons' names is one person only when their surnames are
+        spelt alike (the same, or a letter swapped or added) and their affiliations do not disagree; given
+        names may differ in vowels ('Mohammed' / 'Muhammad')."""
+        if self._affiliation_conflict(iri, affiliations):
+            return False
+        node = self.nodes[iri]
+        ours = {w[-1] for w in (normalise(n, "person").split() for n in names) if w}
+        theirs = {w[-1] for w in (normalise(n, "person").split() for n in (node.label, *node.names)) if w}
+        return any(surnames_alike(x, y) for x in ours for y in theirs)
+
     def _affiliation_conflict(self, iri: str, affiliations: set[str]) -> bool:
         known = self.nodes[iri].affiliations
         return bool(known and affiliations and not known & affiliations)
@@ -166,6 +182,13 @@ class EntityIndex:
         return iri
 
 
+def surnames_alike(x: str, y: str) -> bool:
+    """The same surname, or one spelt alike: a letter swapped or added ('saree' / 'sarea'), never a longer
+    name ('hassan' / 'hassanein') nor another vowel pattern of a short one ('hassan' / 'hussein')."""
+    return x == y or (min(len(x), len(y)) >= MIN_SIMILAR_SURNAME and x[0] == y[0] and abs(len(x) - len(y)) <= 1
+                      and fuzz.ratio(x, y) >= SURNAME_SIMILARITY)
+
+
 def same_person_variant(a: list[str], b: list[str]) -> str | None:
     """Why two full names (normalised words) are one person's, or None.
 
@@ -175,10 +198,8 @@ def same_person_variant(a: list[str], b: list[str]) -> str | None:
     if len(a) < 2 or len(b) < 2 or a == b:
         return None
     if len(a) == len(b) and a[:-1] == b[:-1]:
-        x, y = a[-1], b[-1]
         # a letter swapped or added, not a longer name ("Hassan" / "Hassanein")
-        if (min(len(x), len(y)) >= MIN_SIMILAR_SURNAME and x[0] == y[0] and abs(len(x) - len(y)) <= 1
-                and fuzz.ratio(x, y) >= SURNAME_SIMILARITY):
+        if surnames_alike(a[-1], b[-1]):
             return "same given names and a surname spelt alike"
         return None
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
