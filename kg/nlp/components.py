@@ -8,7 +8,7 @@ QUANTITY, MONEY, PERCENT) are kept untouched for the event extractor.
 Signals, strongest first:
 
 1. gazetteer phrase matches (states, demonyms, capitals, armed groups, bodies, media,
-   organizations, multiword places) -- they also correct NER errors ("Jaish al-Adl" as PERSON);
+   organizations, multiword places) -- they also correct NER errors ("al-Shabaab" as PERSON);
 2. patterns: titles of office next to a name (Officials), "the X militant group" (unknown groups),
    "the city of X" / "X province" (places);
 3. the statistical NER's own spans, mapped to our types and linked to the gazetteer (exactly, or
@@ -193,10 +193,10 @@ class KGEntities:
         self.matcher.add("GRP_PLURAL", [[*name, {"LOWER": {"IN": sorted(GROUP_PLURALS)}}]])
         # "the city of X", "X province"
         self.matcher.add("PLACE_OF", [[{"LOWER": {"IN": sorted(PLACE_NOUNS)}}, {"LOWER": "of"}, *name]])
-        # "Sistan-o-Balochistan", "Sistan and Baluchistan": compound names spelt many ways
+        # "Kohgiluyeh-o-Boyer-Ahmad", "Kohgiluyeh and Boyer Ahmad": compound names spelt many ways
         self.matcher.add("PLACE_COMPOUND", [[{"IS_TITLE": True}, {"LOWER": {"IN": ["-", "and", "va", "o", "e", "wa"]}},
                                              {"LOWER": {"IN": ["-", "o"]}, "OP": "*"}, {"IS_TITLE": True}]])
-        # "near Saravan", "in Kharkiv": a known place of a mentioned state after a locative word
+        # "near Kramatorsk", "in Kharkiv": a known place of a mentioned state after a locative word
         self.matcher.add("PLACE_LOC", [[{"LOWER": {"IN": ["in", "near", "at", "around", "outside", "into", "from",
                                                            "towards", "toward", "inside"]}},
                                         {"IS_TITLE": True, "POS": "PROPN"},
@@ -543,7 +543,7 @@ class KGEntities:
                 state = next((c for c in states_by_end.values() if c.start == after), None)
                 named = next((c for c in (named_by_end or {}).values() if c.start == after), None)
                 affiliation = state.info["state"] if state else _span_ref(doc, named) if named else None
-            # "Foreign Minister Hossein Amir-Abdollahian" / "the deputy governor, Alireza Marhamati"
+            # "Foreign Minister Sergei Lavrov" / "the deputy governor, Amina Yusuf"
             name_start = end
             if end < len(doc) and doc[end].text == "," and start > 0 and (
                     doc[start - 1].text in POSSESSIVE or doc[start - 1].lower_ in {"the", "its", "his", "her"}):
@@ -752,7 +752,7 @@ class KGEntities:
                 place = None  # "Borno State" is not the city of Borno
             return Candidate(start, end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.7))
         if label in {"PERSON", "ORG"}:
-            # "QUETTA, Pakistan —", "Balochistan, a region", "in Sarwan": a known place the NER mistyped
+            # "KHARTOUM, Sudan —", "Darfur, a region", "in Kharkiv": a known place the NER mistyped
             place = self._link_place(doc, start, end, context, fuzzy=False)
             if place is not None and (context.get(place.country, 0.0) >= 1.0 or self._locative(doc, start, end)):
                 return Candidate(start, end, "Place", PRIORITY_NER, self._place_info(place, "ner", 0.7))
@@ -806,7 +806,7 @@ class KGEntities:
         """Groups and coalitions no list knows yet, introduced the way news introduces them:
         'the Patriotic Movement for Justice (MPJ)' (a name with group words and its acronym),
         'the separatist coalition CSP-DPA' / 'rebels of the CSP-DPA coalition' (an acronym beside a group
-        noun in an armed context) and 'Jaish-e-Fursan-e-Muhammad' (a transliterated name with a group head)."""
+        noun in an armed context) and 'Lashkar-e-Jhangvi' (a transliterated name with a group head)."""
         taken = {i for c in covered for i in range(c.start, c.end)}
         out: list[Candidate] = []
 
@@ -849,7 +849,7 @@ class KGEntities:
                     add(start, i, label, name)
                     add(i + 1, acr_end, label, name)
             elif tok.lower_ in heads and tok.is_title and i + 2 < len(doc) and doc[i + 1].text == "-" \
-                    and not doc[i].whitespace_:  # "Jaish-e-Fursan-e-Muhammad"
+                    and not doc[i].whitespace_:  # "Lashkar-e-Jhangvi"
                 end = i + 1
                 while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
                         and not doc[end].whitespace_:
@@ -946,7 +946,7 @@ class KGEntities:
             return place
         if not fuzzy or not local:
             return None if place is None or place.population < PROMINENT_POPULATION else place
-        # an exact name from a state the text never mentions ('Sarwan' is also a Georgian town):
+        # an exact name from a state the text never mentions (many small-town names recur in other countries):
         # a close spelling in a mentioned state wins
         fallback = place if place is not None and place.population >= PROMINENT_POPULATION else None
         return self._fuzzy_place(text, local) or fallback
@@ -1044,7 +1044,7 @@ def _span_ref(doc: Doc, cand: Candidate) -> str:
 
 
 def display_name(place: PlaceInfo) -> str:
-    """The label to show for a place: English connector for Persian names ('Sistan and Baluchestan')."""
+    """The label to show for a place: English connector for Persian names ('Kohgiluyeh and Boyer-Ahmad')."""
     name = place.name
     if " va " in name:
         name = name.replace(" va ", " and ")

@@ -27,7 +27,7 @@ _NOT_NAME = re.compile(r"[^\w' ]+")
 
 
 def fold(text: str) -> str:
-    """Strip diacritics and odd apostrophes: 'Sīstān va Balūchestān' -> 'Sistan va Baluchestan'."""
+    """Strip diacritics and odd apostrophes: 'Āz̄arbāyjān-e Sharqī' -> 'Azarbayjan-e Sharqi'."""
     text = text.translate(_APOSTROPHES)
     if text.isascii():  # most names: nothing to decompose (the per-character pass dominated loading)
         return text
@@ -61,7 +61,7 @@ _SOUND_RULES = [
 
 @lru_cache(maxsize=1 << 16)
 def sound_key(text: str) -> str:
-    """A spelling-tolerant key for transliterated names ('Sarwan' ~ 'Saravan')."""
+    """A spelling-tolerant key for transliterated names ('Qandahar' ~ 'Kandahar')."""
     key = norm(text)
     for pattern, repl in _SOUND_RULES:
         key = pattern.sub(repl, key)
@@ -280,7 +280,7 @@ def _subdivision_names(name: str) -> set[str]:
 
 
 def _english(name: str, names: set[str]) -> str:
-    """Prefer an English name ('Sistan and Baluchestan', 'North Kivu') over an ISO transliteration
+    """Prefer an English name ('Khyber Pakhtunkhwa', 'North Kivu') over an ISO transliteration
     ('... va ...') or a French compass name ('Nord-Kivu')."""
     for variant in sorted(compass_variants(fold(name))):
         if variant in names:

@@ -9,7 +9,7 @@ An entity record is matched against an in-memory index of every node seen so far
 3. a shared name key within the same type family (``kg.resolve.names``): normalised name or
    consonant skeleton of any name the record carries (label, names, canonical); for persons a shared
    skeleton counts only when the surnames are spelt alike and the affiliations agree;
-4. for persons: a surname alone ("Jilani") joins the one person of this document, else the one
+4. for persons: a surname alone ("Lavrov") joins the one person of this document, else the one
    person in the index, with that surname; a full name with the same surname and similar given
    names (ratio >= 80) joins unless their affiliations disagree; so does a full name with the same
    given names and a surname spelt alike ("Yahya Saree" / "Yahya Sarea"), and a full name that is the

@@ -1,7 +1,7 @@
 """Name normalisation for entity resolution, and readable IRI slugs.
 
-Two documents rarely spell a name the same way ("Jaish al-Adl" / "Jaish al-Adli" / "Jaish ul-Adl",
-"Saravan" / "Sarwan", "Sistan and Baluchestan" / "Sistan-o-Balochistan"). Resolution therefore
+Two documents rarely spell a name the same way ("al-Shabaab" / "al-Shabab" / "Al Shabaab",
+"Kandahar" / "Qandahar", "Khyber Pakhtunkhwa" / "Khyber-Pakhtoonkhwa"). Resolution therefore
 compares *keys* rather than raw names:
 
 * :func:`normalise` - lower case, no accents or punctuation, no leading article, no generic suffix
@@ -113,7 +113,7 @@ def normalise(name: str, fam: str = "org") -> str:
 
 
 def display_name(name: str, fam: str) -> str:
-    """A name fit for a label: ``Balochistan province`` -> ``Balochistan`` (original spelling kept)."""
+    """A name fit for a label: ``Helmand province`` -> ``Helmand`` (original spelling kept)."""
     words = name.split()
     folded = [fold(w) for w in words]
     for suffix in _suffixes(fam):
@@ -157,7 +157,7 @@ def person_parts(name: str) -> tuple[str, str] | None:
 
 
 def slug(text: str, max_length: int = 60) -> str:
-    """A readable IRI path segment: ``Hossein Amir-Abdollahian`` -> ``hossein-amir-abdollahian``."""
+    """A readable IRI path segment: ``Sergei Lavrov`` -> ``sergei-lavrov``."""
     value = fold(text).replace(" ", "-")
     value = value[:max_length].strip("-")
     return value or "unnamed"
