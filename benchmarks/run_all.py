@@ -43,8 +43,8 @@ SIZES: dict[str, list[list[str]]] = {
         ["bench_merge.py", "--docs", "10000", "--windows", "20"],
         ["bench_endpoint.py", "--quads", "1000000", "--reps", "20", "--budget", "20", "--rdflib-cap", "20",
          "--rdflib-reps", "1", "--rdflib-load-cap", "400"],
-        ["bench_endpoint.py", "--quads", "10000000", "--reps", "10", "--budget", "20", "--rdflib-cap", "20",
-         "--rdflib-reps", "1", "--rdflib-load-cap", "300"],
+        ["bench_endpoint.py", "--quads", "10000000", "--reps", "20", "--budget", "20", "--rdflib-cap", "0",
+         "--bound-only"],
         ["bench_build.py", "--docs", "1000", "--memory", "250", "500", "1000"],
     ],
 }
