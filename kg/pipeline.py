@@ -162,6 +162,7 @@ class Builder:
         writing stay here, in input order, so IRIs are the same as in a one-process build.
         """
         from kg.rdf import RunInfo, document_triples, graph_iri
+        from kg.resolve.anchoring import dated_first
 
         inputs = list(inputs)
         report = BuildReport(triples_before=len(self.store))
@@ -169,6 +170,7 @@ class Builder:
         run = RunInfo.now(self.settings.spacy_model, self.nlp.meta.get("version", "?"))
         documents = self._new_documents(inputs, manifest, report, strict, progress)
         extracted = self._extract_parallel(documents, jobs) if jobs > 1 else self._extract_here(documents)
+        extracted = dated_first(extracted)  # undated articles' weekdays are anchored on the dated ones' events
 
         for document, extraction, words in extracted:
             try:

@@ -9,7 +9,7 @@ into quads. Nothing here imports spaCy, rdflib or pyoxigraph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,25 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class RelativeDate:
+    """A date said relative to an unknown publication date ("on Wednesday", "yesterday").
+
+    Only a ``Fact.object`` of predicate "date" (``object_is_key=False``) in a document with no known
+    publication date; resolution (``kg.resolve.anchoring``) turns it into a ``date`` against an anchor
+    taken from the dated events the document shares with other articles, or drops it. RDF never sees it.
+    """
+
+    text: str  # the expression as written
+    weekday: int | None = None  # 0 = Monday: the latest such weekday on or before the anchor
+    days: int = 0  # with no weekday: days from the anchor ("yesterday" -1, "today" 0)
+
+    def resolve(self, anchor: date) -> date:
+        if self.weekday is None:
+            return anchor + timedelta(days=self.days)
+        return anchor - timedelta(days=(anchor.weekday() - self.weekday) % 7)
+
+
+@dataclass(frozen=True)
 class Fact:
     """One extracted statement ``subject predicate object`` with its evidence.
 
@@ -99,7 +118,7 @@ class Fact:
 
     subject: str
     predicate: str
-    object: str | int | date
+    object: str | int | date | RelativeDate  # RelativeDate only before resolution (see RelativeDate)
     evidence: Evidence
     object_is_key: bool = True
 

@@ -22,10 +22,10 @@ from kg.extract.context import EntityView
 from kg.extract.dates import PartialDate, infer_publication_date, shift
 from kg.extract.events import EventMention, attack_mentions, diplomatic_mentions
 from kg.extract.evidence import sentence_evidence
-from kg.extract.merge import Event, final_types, merge_mentions
+from kg.extract.merge import SYMMETRIC, Event, final_types, merge_mentions
 from kg.extract.relations import link_casualties, link_responses
 from kg.extract.roles import Role, Salience
-from kg.records import Document, DocumentExtraction, EventRecord, Fact
+from kg.records import Document, DocumentExtraction, EventRecord, Fact, RelativeDate
 
 __all__ = ["extract", "publication_date"]
 
@@ -69,7 +69,7 @@ def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
 
         index = collect_entities(document, doc)
     extraction = DocumentExtraction(document, pub, source, entities=list(index.records), facts=list(index.facts))
-    view = EntityView(index, doc)
+    view = EntityView(index, doc, document)
     salience = Salience(view)
 
     per_sentence: list[tuple[object, list[EventMention], list, object]] = []
@@ -102,6 +102,9 @@ def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
         event.key = f"event-{number}"
     for event in events:
         _emit(extraction, document, event, view, attributions)
+    # groups known only by a description are kept when an event speaks of them
+    used = {f.object for f in extraction.facts if f.object_is_key} | {f.subject for f in extraction.facts}
+    extraction.entities = [r for r in index.records if r.key not in view.described or r.key in used]
     return extraction
 
 
@@ -247,6 +250,13 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
         return best
 
     agents = best_roles([r for m in event.mentions for r in m.agents])
+    other_side: list[Role] = []
+    if event.category == "DiplomaticAction" and event.types & SYMMETRIC and agents:
+        # one call told from both sides: the first report's caller acts, the other side's speaker is a party
+        first_states = {view.state_of(r.key) or r.key for r in head.agents} or {
+            view.state_of(k) or k for k in list(agents)[:1]}
+        other_side = [r for r in agents.values() if (view.state_of(r.key) or r.key) not in first_states]
+        agents = {k: r for k, r in agents.items() if (view.state_of(k) or k) in first_states}
     if event.category == "Attack":
         # a state's ministry, army or official carries out an attack for the state: the state is the
         # perpetrator (armed groups and unaffiliated actors stay as they are)
@@ -260,7 +270,7 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
     for role in agents.values():
         facts.append(Fact(key, agent_name, role.key, evidence(role.token, role.confidence)))
     agent_states = {view.state_of(k) or k for k in agents}
-    patients = best_roles([r for m in event.mentions for r in m.patients])
+    patients = best_roles([r for m in event.mentions for r in m.patients] + other_side)
     for role in patients.values():
         if role.key in agents or (event.category == "DiplomaticAction" and (
                 view.state_of(role.key) or role.key) in agent_states):
@@ -287,6 +297,11 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
             facts.append(Fact(key, "location", role.key, evidence(role.token, role.confidence)))
     if event.date is not None and event.date.full is not None and event.date_token is not None:
         facts.append(Fact(key, "date", event.date.full, evidence(event.date_token, event.date_confidence),
+                          object_is_key=False))
+    elif event.date is not None and event.date.relative and event.date_token is not None:
+        # no publication date: the weekday is kept for resolution to anchor on other articles' events
+        relative = RelativeDate(event.date.text, event.date.weekday, event.date.pub_offset or 0)
+        facts.append(Fact(key, "date", relative, evidence(event.date_token, event.date_confidence),
                           object_is_key=False))
     for name, counts in (("killed", event.killed), ("injured", event.injured)):
         if counts:

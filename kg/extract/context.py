@@ -30,9 +30,11 @@ class Hit:
 class EntityView:
     """Maps tokens to entity mentions and keys to types and states."""
 
-    def __init__(self, index, doc: Doc):
+    def __init__(self, index, doc: Doc, document=None):
         self.index = index
         self.doc = doc
+        self.document = document  # the Document, for the evidence of records made here
+        self.described: set[str] = set()  # keys of groups known only by a description (see describe_group)
         self.types: dict[str, str] = {r.key: r.type for r in index.records}
         self.names: dict[str, str] = {r.key: r.name for r in index.records}
         self._by_token: dict[int, Hit] = {}
@@ -66,6 +68,33 @@ class EntityView:
             return self.index.state_of(key)
         except Exception:  # an index without the method or an unknown key: no state known
             return None
+
+    def describe_group(self, head: Token) -> str | None:
+        """The ArmedGroup a description headed by ``head`` stands for ("a Baloch separatist group"),
+        created in the index on first use (see :mod:`kg.extract.groups`); None when it is no such phrase."""
+        from kg.extract.evidence import sentence_evidence
+        from kg.extract.groups import described_group, named_group_described
+
+        found = described_group(head, self)
+        adder = getattr(self.index, "add_described_group", None)
+        if found is None or adder is None or self.document is None:
+            return None
+        name, start, end, descriptors = found
+        named = [(r.key, {r.name, *r.names}) for r in self.index.records
+                 if r.type == "ArmedGroup" and r.key not in self.described]
+        key = named_group_described(descriptors, named)
+        if key is None:
+            span = self.doc[start:end]
+            key = adder(name, span.start_char, span.end_char, sentence_evidence(self.document, span, 0.7))
+            self.described.add(key)
+        self.types[key] = "ArmedGroup"
+        self.names.setdefault(key, name)
+        hit = Hit(key, "ArmedGroup", start, end)
+        self.hits.append(hit)
+        self.hits.sort(key=lambda h: h.start)
+        for i in range(start, end):
+            self._by_token[i] = hit
+        return key
 
     def as_actor(self, hit: Hit) -> str | None:
         """The actor key a mention stands for: a capital or city used as subject stands for its state."""

@@ -63,6 +63,15 @@ class PartialDate:
     day: int | None = None
     relative_to_event: bool = False
     offset: int = 0
+    # with no publication date, what the expression said relative to it (kept for cross-document anchoring)
+    weekday: int | None = None  # "on Wednesday" (0 = Monday)
+    pub_offset: int | None = None  # "yesterday" -1, "today" 0
+    text: str = ""
+
+    @property
+    def relative(self) -> bool:
+        """A day relative to an unknown publication date, resolvable once an anchor is known."""
+        return self.full is None and (self.weekday is not None or self.pub_offset is not None)
 
     @property
     def full(self) -> date | None:
@@ -77,6 +86,10 @@ class PartialDate:
         """Whether two expressions may name the same day (unknown parts never conflict)."""
         if other is None:
             return True
+        for one, two in ((self, other), (other, self)):
+            if one.weekday is not None and (two.weekday is not None and two.weekday != one.weekday or (
+                    two.full is not None and two.full.weekday() != one.weekday)):
+                return False  # "on Tuesday" is not "on Wednesday", nor a Monday's date
         for mine, theirs in ((self.year, other.year), (self.month, other.month), (self.day, other.day)):
             if mine is not None and theirs is not None and mine != theirs:
                 return False
@@ -126,15 +139,15 @@ def parse_expression(text: str, anchor: date | None) -> PartialDate | None:
         n = match.group("n").lower()
         days = int(n) if n.isdigit() else _SMALL[n]
         if "ago" in match.group(0).lower():
-            return _from_anchor(anchor, -days)
+            return _from_anchor(anchor, -days, stripped)
         return PartialDate(relative_to_event=True, offset=-days)
     if _YESTERDAY.search(stripped):
-        return _from_anchor(anchor, -1)
+        return _from_anchor(anchor, -1, stripped)
     if _TODAY.search(stripped):
-        return _from_anchor(anchor, 0)
+        return _from_anchor(anchor, 0, stripped)
     if match := _WEEKDAY.search(stripped):
         if anchor is None:
-            return PartialDate()
+            return PartialDate(weekday=WEEKDAYS[match.group("weekday").lower()], text=stripped)
         lowered = stripped.lower()
         day = weekday_on_or_before(anchor, WEEKDAYS[match.group("weekday").lower()])
         if "last" in lowered.split() and day == anchor:
@@ -173,9 +186,9 @@ def parse_expression(text: str, anchor: date | None) -> PartialDate | None:
     return None
 
 
-def _from_anchor(anchor: date | None, days: int) -> PartialDate:
+def _from_anchor(anchor: date | None, days: int, text: str = "") -> PartialDate:
     if anchor is None:
-        return PartialDate()
+        return PartialDate(pub_offset=days, text=text)
     day = anchor + timedelta(days=days)
     return PartialDate(day.year, day.month, day.day)
 

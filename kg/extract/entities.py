@@ -157,6 +157,16 @@ class EntityIndex:
                 return
         self.facts.append(Fact(subject, predicate, obj, evidence, object_is_key))
 
+    def add_described_group(self, name: str, start: int, end: int, evidence: Evidence) -> str:
+        """Key of an ArmedGroup known only by a description ("a Baloch separatist group"), made by the
+        event extractor when such a phrase is an attacker or target; one record per name."""
+        record = next((r for r in self.records if r.type == "ArmedGroup" and name in r.names), None)
+        if record is None:
+            record = self._add(EntityRecord(self._new_key(), "ArmedGroup", name, evidence, {name}))
+        self.mentions.append(Mention(record.key, "ArmedGroup", start, end, name))
+        self.mentions.sort(key=lambda m: (m.start, m.end))
+        return record.key
+
 
 # ---------------------------------------------------------------------- collect
 def collect_entities(document: Document, doc: Doc) -> EntityIndex:

@@ -358,6 +358,8 @@ def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop:
                     if view.at(pobj) is not None:
                         node = pobj
         hit = view.at(node)
+        if hit is None and view.describe_group(node) is not None:
+            hit = view.at(node)  # "targeted a Baloch separatist group"
         if hit is not None:
             if hit.type == "State":
                 places.append(Role(hit.key, node, confidence))

@@ -17,6 +17,7 @@ from kg.extract.dates import PartialDate
 from kg.extract.events import EventMention
 
 AERIAL = {"Airstrike", "MissileStrike", "DroneStrike"}
+SYMMETRIC = {"Communication"}  # two parties, no direction: a call, a meeting, talks
 
 
 @dataclass
@@ -73,6 +74,8 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
         return None
     if event.past != mention.past:
         return None
+    if event.category == "DiplomaticAction" and mention.types & event.types & SYMMETRIC:
+        return _pair_score(event, mention, view)
     score = 0
     mine_agents = _principals({r.key for r in mention.agents}, view)
     theirs_agents = _principals(event.agents(), view)
@@ -101,6 +104,25 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
         if mention.date.full and event.date.full:
             score += 1
     return score
+
+
+def _pair_score(event: Event, mention: EventMention, view: EntityView) -> int | None:
+    """A call or meeting told from either side ("X phoned his Y counterpart" / "Y's minister told his X
+    counterpart"): actor and recipient are compared as an unordered pair of parties (their States)."""
+    mine_agents = _principals({r.key for r in mention.agents}, view)
+    mine_others = _principals({r.key for r in mention.patients}, view)
+    theirs_agents, theirs_others = _principals(event.agents(), view), _principals(event.patients(), view)
+    mine, theirs = mine_agents | mine_others, theirs_agents | theirs_others
+    score = 0
+    for own, other in ((mine_agents, theirs), (mine_others, theirs), (theirs_agents, mine), (theirs_others, mine)):
+        if own and other:
+            if not own & other:
+                return None
+            score += 1
+    dated = mention.date is not None and event.date is not None and not mention.date.relative_to_event
+    if dated and not event.date.compatible(mention.date):
+        return None
+    return min(score, 3)
 
 
 def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event]:

@@ -80,6 +80,8 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
     for hit in candidates:
         if hit.type in wanted:
             return hit.key, head.doc[hit.start]
+    if "ArmedGroup" in wanted and (key := view.describe_group(head)) is not None:
+        return key, head  # "a Baloch separatist group", "Tuareg rebels"
     if place_as_state:
         for hit in candidates:
             if hit.type == "Place" and (state := view.state_of(hit.key)):
@@ -295,6 +297,8 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
                 span = next((e for e in doc.ents if e.start <= child.i < e.end), None)
                 if span is not None and span not in found:
                     found.append(span)
+                if depth < max_depth and child.dep_ in ("advmod", "npadvmod", "prep"):
+                    queue.append((child, depth + 1))  # "Earlier on" + "Tuesday": two spans, one expression
                 continue
             if depth < max_depth and child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp", "dobj"):
                 queue.append((child, depth + 1))

@@ -51,7 +51,7 @@ from kg.rdf.terms import (
     statement_iri,
     typed,
 )
-from kg.records import Fact, ResolvedDocument
+from kg.records import Fact, RelativeDate, ResolvedDocument
 from kg.vocab import CLASSES, PROPERTIES
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,9 @@ def document_triples(resolved: ResolvedDocument, base: str, run: RunInfo) -> lis
         if subject is None or fact.predicate not in PROPERTIES:
             log.warning("%s: fact %s %s dropped (unknown subject or predicate)", document.name, fact.subject,
                         fact.predicate)
+            continue
+        if isinstance(fact.object, RelativeDate):  # resolution resolves or drops these; never a literal
+            log.warning("%s: unresolved relative date %r dropped", document.name, fact.object.text)
             continue
         if fact.object_is_key:
             if fact.object not in iris:

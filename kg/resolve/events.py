@@ -87,7 +87,11 @@ class EventIndex:
         rules = coref_rules()
         tolerance = rules["date_tolerance_days"].get(m.category, 0)
         found: set[str] = set()
-        for p in m.principals or {""}:
+        # a call or meeting may be reported from either side: its recipient is a principal of the node too
+        pair = symmetric(m.types, m.category)
+        parties = m.principals | m.targets if pair else m.principals
+        others = parties if pair else m.targets
+        for p in parties or {""}:
             block = (m.category, p)
             for d in m.dates:
                 for delta in range(-tolerance, tolerance + 1):
@@ -96,7 +100,7 @@ class EventIndex:
                 continue  # without a principal only a shared date can bring events together
             for t in m.territories:
                 found |= self._bounded(self.by_territory.get((*block, t), set()), m)
-            for t in m.targets:
+            for t in others:
                 found |= self._bounded(self.by_target.get((*block, t), set()), m)
         return found
 
@@ -134,7 +138,18 @@ class EventIndex:
             score += weights["same_territory"]
             why.append("same territory")
         specific_m, specific_n = m.types - set(CATEGORIES), node.types - set(CATEGORIES)
-        if m.category == "DiplomaticAction":
+        pair = symmetric(m.types & node.types, m.category)
+        if pair:
+            # one call seen from both sides: actor and recipient as an unordered pair of parties
+            mine, theirs = m.principals | m.targets, node.principals | node.targets
+            for own, other in ((m.principals, theirs), (m.targets, theirs), (node.principals, mine),
+                               (node.targets, mine)):
+                if own and other and not own & other:
+                    return None, ["different parties"]
+            if m.targets & theirs:
+                score += weights["same_target"]
+                why.append("same parties")
+        elif m.category == "DiplomaticAction":
             if m.targets and node.targets and not m.targets & node.targets:
                 return None, ["different recipient"]
         else:
@@ -142,7 +157,7 @@ class EventIndex:
             other = node.targets - self.states
             if own and other and not own & other:
                 return None, ["different target"]
-        if m.targets & node.targets:
+        if m.targets & node.targets and not pair:
             score += weights["same_target"]
             why.append("same target" if m.category == "Attack" else "same recipient")
         if rules["require_type_overlap"].get(m.category) and specific_m and specific_n and not specific_m & specific_n:
@@ -186,6 +201,11 @@ class EventIndex:
             iri = f"{iri}-{digest}"
         self.used_iris.add(iri)
         return iri
+
+
+def symmetric(types: set[str], category: str) -> bool:
+    """Whether an event of these types has two parties and no direction (a call, a meeting, talks)."""
+    return category == "DiplomaticAction" and bool(types & set(coref_rules().get("symmetric_types", ())))
 
 
 def primary_type(types: set[str], category: str) -> str:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from kg.records import DocumentExtraction, EntityRecord, EventRecord, Fact, ResolvedDocument
 from kg.resolve import states
+from kg.resolve.anchoring import anchor_relative_dates
 from kg.resolve.entities import EntityIndex, record_names
 from kg.resolve.events import CATEGORIES, EventIndex, Mention, coref_rules, type_phrase
 from kg.resolve.known import KnownEntity, KnownEvent
@@ -61,6 +62,7 @@ class Resolver:
         for record in sorted(extraction.entities, key=_entity_order):
             iris[record.key] = self._resolve_entity(record, facts, iris, doc_id, explanations)
         self._update_relations(extraction.facts, iris)
+        anchor_relative_dates(self, extraction, facts, iris, explanations)  # before any event IRI is minted
 
         taken: set[str] = set()
         dated = {e.key for e in extraction.events if any(f.predicate == "date" for f in facts[e.key])}

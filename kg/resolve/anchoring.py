@@ -1,0 +1,113 @@
+"""Cross-document date anchoring: weekdays in an article with no publication date.
+
+An article with no date ("Iranian Foreign Minister X phoned his Pakistani counterpart on Wednesday")
+cannot resolve "on Wednesday" by itself; the extractor keeps such expressions as
+:class:`~kg.records.RelativeDate` facts. Here, before any event IRI of the document is minted, the
+document's events are matched (without those dates) against the events already known; an article is
+not published before the latest event it reports, so the latest date among the matched events is
+the anchor, and each relative date becomes the latest such weekday on or before it (or the anchor
+plus its day offset), with lower confidence and an explanation. What cannot be anchored is dropped:
+RDF never sees a RelativeDate.
+
+:func:`dated_first` orders a build so that documents needing an anchor are resolved after the
+dated ones of the same build, which are the anchors they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date
+
+from kg.records import DocumentExtraction, Fact, RelativeDate
+from kg.resolve.events import CATEGORIES, Mention
+
+PRINCIPAL = {"Attack": "perpetrator", "DiplomaticAction": "actor"}
+OTHER = {"Attack": "target", "DiplomaticAction": "recipient"}
+CONFIDENCE_SCALE = 0.7  # a date inferred through other articles is less sure than one the text gives
+
+
+def needs_anchor(extraction: DocumentExtraction) -> bool:
+    """Whether the document has relative dates and no publication date to resolve them."""
+    return any(isinstance(f.object, RelativeDate) for f in extraction.facts)
+
+
+def dated_first(items: Iterable[tuple]) -> Iterator[tuple]:
+    """(document, extraction, words) items with the ones that need an anchor held back to the end,
+    in their original order; everything else streams through unchanged."""
+    held: list[tuple] = []
+    for item in items:
+        extraction = item[1]
+        if isinstance(extraction, DocumentExtraction) and needs_anchor(extraction):
+            held.append(item)
+        else:
+            yield item
+    yield from held
+
+
+def anchor_relative_dates(resolver, extraction: DocumentExtraction, facts: dict[str, list[Fact]],
+                          iris: dict[str, str], explanations: list[str]) -> None:
+    """Replace the document's RelativeDate facts by dates (or drop them), in ``extraction.facts`` and in
+    ``facts`` (subject -> facts). Entity IRIs (``iris``) must already be resolved."""
+    if not needs_anchor(extraction):
+        return
+    anchor, why = extraction.publication_date, "the publication date"
+    if anchor is None:
+        anchor, why = _anchor_from_matches(resolver, extraction, facts, iris)
+    replaced: list[Fact] = []
+    for fact in extraction.facts:
+        if not isinstance(fact.object, RelativeDate):
+            replaced.append(fact)
+            continue
+        relative = fact.object
+        if anchor is None:
+            explanations.append(f"event {fact.subject}: {relative.text!r} dropped (no publication date and no "
+                                f"dated event in common with other articles)")
+            continue
+        day = relative.resolve(anchor)
+        evidence = replace(fact.evidence, confidence=round(fact.evidence.confidence * CONFIDENCE_SCALE, 3))
+        replaced.append(Fact(fact.subject, fact.predicate, day, evidence, object_is_key=False))
+        explanations.append(f"event {fact.subject}: {relative.text!r} read as {day.isoformat()}, anchored on "
+                            f"{anchor.isoformat()} ({why})")
+    extraction.facts = replaced
+    for subject in list(facts):
+        facts[subject] = [f for f in replaced if f.subject == subject]
+
+
+def _anchor_from_matches(resolver, extraction: DocumentExtraction, facts: dict[str, list[Fact]],
+                         iris: dict[str, str]) -> tuple[date | None, str]:
+    """The latest date of the known events this document's events match (their own dates left out)."""
+    best: tuple[date, str] | None = None
+    taken: set[str] = set()
+    for event in extraction.events:
+        if event.category not in CATEGORIES:
+            continue
+        mention = _mention(resolver, event, facts.get(event.key, []), iris)
+        iri, _ = resolver.events.match(mention, taken)
+        if iri is None:
+            continue
+        taken.add(iri)
+        node = resolver.events.nodes[iri]
+        for day in node.dates:
+            if best is None or day > best[0]:
+                best = (day, f"latest date of the matched event <{iri}>")
+    return (best[0], best[1]) if best else (None, "")
+
+
+def _mention(resolver, event, facts: list[Fact], iris: dict[str, str]) -> Mention:
+    """The event as the coreference index sees it, with only the dates the text gives in full."""
+    def objects(predicate: str) -> set[str]:
+        return {iris[f.object] for f in facts if f.predicate == predicate and f.object_is_key and f.object in iris}
+
+    direct = objects(PRINCIPAL[event.category])
+    principals = set(direct)
+    states = resolver.events.states
+    for p in direct:
+        node = resolver.entities.nodes.get(p)
+        if node and p not in states:
+            principals |= node.affiliations & states
+    targets, locations = objects(OTHER[event.category]), objects("location")
+    dates = {f.object for f in facts if f.predicate == "date" and isinstance(f.object, date)}
+    return Mention(key=event.key, category=event.category, types=set(event.types) | {event.category},
+                   principals=principals, targets=targets, target_states=targets & states, locations=locations,
+                   territories=resolver._territories(locations, targets, event.category), dates=dates)
