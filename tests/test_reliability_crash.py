@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,14 +46,17 @@ class ServeProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        # The log goes to a file: a pipe nobody reads fills up (64 KB, ~1,500 request lines) and then every
+        # thread that logs blocks in write(), which looks exactly like a hung server.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill() or stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "serve", "--store", str(store_dir), "--port", str(self.port),
              "--update-token", TOKEN, "--workers", str(workers), "--timeout", str(timeout),
              "--threads", str(threads)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO_ROOT)
+            stdout=subprocess.DEVNULL, stderr=self.log, env=env, cwd=REPO_ROOT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.process.stderr.read().decode()
+            assert self.process.poll() is None, self.read_log()
             try:
                 if requests.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
                     return
@@ -72,18 +76,24 @@ class ServeProcess:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(30)
         _kill_all(children)
-        self.process.stderr.close()
+        self.log.close()
 
     def stop(self) -> str:
         children = _children(self.process.pid)
         self.process.terminate()
         try:
-            _, err = self.process.communicate(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            _, err = self.process.communicate()
+            self.process.wait()
         _kill_all(children)
-        return err.decode("utf-8", "replace")
+        text = self.read_log()
+        self.log.close()
+        return text
+
+    def read_log(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
 
 
 def _kill_all(pids: list[int]) -> None:
@@ -214,7 +224,7 @@ def test_query_workers_do_not_outlive_the_server(tmp_path, sig):
     assert workers, "no query worker found"
     os.kill(server.process.pid, sig)
     server.process.wait(30)
-    server.process.stderr.close()
+    server.log.close()
     gone, alive = psutil.wait_procs(workers, timeout=10)
     for process in alive:  # do not leave them behind even if the test fails
         process.kill()

@@ -9,7 +9,7 @@ it) and starts a replacement in the background, while other workers keep answeri
 A worker's view of the dataset is a *snapshot*: a persistent store opened read-only when the server
 never writes, a checkpoint (``Store.backup``) of a writable persistent store, or an N-Quads dump of
 an in-memory store. After a SPARQL Update the server takes a new snapshot and workers made from an
-older one are replaced before they answer again, so every answer reflects every completed update.
+older one reload the new one before they answer again, so every answer reflects every completed update.
 
 ``workers=0`` evaluates in the request thread instead (no hard time limit): for embedding and tests.
 """
@@ -158,6 +158,15 @@ def worker_main(kind: str, path: str) -> None:
                 return
             if job is None:
                 return
+            if isinstance(job, tuple) and job[0] == "reload":  # a newer snapshot after a write
+                store = None  # let the old one go before the new one is loaded
+                try:
+                    store = _open_snapshot(Snapshot(job[1], job[2], 0))
+                except Exception as exc:
+                    _send(stdout, ("failed", str(exc)))
+                    return
+                _send(stdout, ("ready", None))
+                continue
             _send(stdout, run_job(store, job))
     except BrokenPipeError:  # the server retired this worker or exited: nobody is listening, leave quietly
         return
@@ -251,18 +260,15 @@ class QueryPool:
         return Snapshot("nquads", str(target.with_suffix(".nq")), self._generation)
 
     def refresh(self) -> None:
-        """After a write: new snapshot; workers built on an older one are replaced as they come back."""
+        """After a write: new snapshot; a worker on an older one reloads it before its next query.
+
+        Reloading in place (not killing and respawning the process) matters under a stream of
+        updates: a fresh process takes longer to start than the next update takes to arrive, so
+        respawned workers were always stale and readers waited until "busy" (503).
+        """
         with self._lock:
             old = self._snapshot
             self._snapshot = self._take_snapshot()
-        drained = []
-        while True:
-            try:
-                drained.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in drained:
-            self._retire(worker)
         self._discard_snapshot(old)
 
     def _discard_snapshot(self, snapshot: Snapshot) -> None:
@@ -302,10 +308,23 @@ class QueryPool:
         self._spawn_async()
 
     def _give_back(self, worker: _Worker) -> None:
-        if worker.snapshot.generation != self._snapshot.generation:
-            self._retire(worker)
-        else:
-            self._idle.put(worker)
+        self._idle.put(worker)  # a stale one reloads the current snapshot when next taken
+
+    def _reload(self, worker: _Worker, timeout: float) -> bool:
+        """Make ``worker`` open the current snapshot; False (and the worker unusable) if it cannot."""
+        snapshot = self._snapshot
+        try:
+            worker.send(("reload", snapshot.kind, snapshot.path))
+            if not worker.poll(max(timeout, self.start_timeout)):
+                return False
+            status, message = worker.recv()
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+            return False
+        if status != "ready":
+            log.error("query worker could not reload the dataset: %s", message)
+            return False
+        worker.snapshot = snapshot
+        return True
 
     def run(self, job: QueryJob, timeout: float) -> Outcome:
         """Evaluate ``job`` in a worker, stopping it after ``timeout`` seconds of evaluation."""
@@ -316,9 +335,12 @@ class QueryPool:
                 worker = self._idle.get(timeout=max(0.01, remaining))
             except queue.Empty:
                 return Outcome(503, b"the server is busy: every query worker is taken; try again shortly\n")
-            if worker.snapshot.generation == self._snapshot.generation and worker.alive():
+            if not worker.alive():
+                self._retire(worker)
+            elif worker.snapshot.generation == self._snapshot.generation or self._reload(worker, remaining):
                 break
-            self._retire(worker)
+            else:
+                self._retire(worker)
         started = time.perf_counter()
         try:
             worker.send(job)
