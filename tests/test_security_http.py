@@ -110,6 +110,8 @@ def test_update_without_the_right_bearer_token_is_refused(site, name, method, pa
 def test_update_by_get_or_as_a_query_is_refused_even_with_the_token(site, path):
     code, _, text = site.raw("GET", path, headers={"Authorization": f"Bearer {TOKEN}"})
     assert 400 <= code < 500 and text.strip(), (code, text)
+    if path.startswith("/sparql?update="):
+        assert code == 403, (code, text)  # an update by GET is forbidden outright
     code, _, text = site.raw("POST", path.replace("update=", "query="), body=b"",
                              headers={"Authorization": f"Bearer {TOKEN}",
                                       "Content-Type": "application/x-www-form-urlencoded"})

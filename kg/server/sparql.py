@@ -79,7 +79,8 @@ def read_operation() -> tuple[str | None, str | None, dict[str, list[str]]]:
     if query is not None and update is not None:
         raise ProtocolError("give either 'query' or 'update', not both")
     if update is not None and request.method != "POST":
-        raise ProtocolError("SPARQL Update must be sent with POST")
+        # 403, not 400: a GET is never allowed to change the store, whatever token it carries.
+        raise ProtocolError("SPARQL Update must be sent with POST (a GET never changes the store)", 403)
     return query, update, params
 
 
