@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,33 @@ def build_store(nlp, settings):
         return store, report
 
     return _build
+
+
+class Listener:
+    """A loopback TCP socket that records whether anything connected to it: tests that must prove
+    no outbound request is made name its port in their attack and then ask ``connected()``."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.5)
+        self.port = self.sock.getsockname()[1]
+
+    def getsockname(self):
+        return self.sock.getsockname()
+
+    def connected(self) -> bool:
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return False
+        conn.close()
+        return True
+
+
+@pytest.fixture
+def listener():
+    watch = Listener()
+    yield watch
+    watch.sock.close()

@@ -44,8 +44,12 @@ class Site:
         return response.status, {k.lower(): v for k, v in response.getheaders()}, data.decode("utf-8", "replace")
 
     def ask(self, query: str) -> bool:
-        r = requests.get(self.url + "/sparql", params={"query": query},
-                         headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        r = requests.get(
+            self.url + "/sparql",
+            params={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
         assert r.status_code == 200, r.text
         return r.json()["boolean"]
 
@@ -55,11 +59,13 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sec")
     queries = tmp / "queries"
     queries.mkdir()
-    (queries / "events.rq").write_text("# title: events\n# param: actor\nSELECT ?e WHERE { ?e ckg:perpetrator ?actor }",
-                                       encoding="utf-8")
+    (queries / "events.rq").write_text(
+        "# title: events\n# param: actor\nSELECT ?e WHERE { ?e ckg:perpetrator ?actor }", encoding="utf-8"
+    )
     (tmp / "secret.rq").write_text("# SECRET-QUERY-7731\nSELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
-    app = create_app(sample_store(tmp), ServerConfig(update_token=TOKEN, workers=1, timeout=5.0,
-                                                     max_body_bytes=BODY_LIMIT))
+    app = create_app(
+        sample_store(tmp), ServerConfig(update_token=TOKEN, workers=1, timeout=5.0, max_body_bytes=BODY_LIMIT)
+    )
     app.config["KG_QUERIES_DIR"] = queries
     server, url = start(app, threads=6)
     yield Site(url, app)
@@ -74,26 +80,69 @@ def form(text: str) -> bytes:
 # -- no way in ----------------------------------------------------------------------------------------
 REFUSED_UPDATES = [
     ("no token", "POST", "/sparql", INSERT.encode(), {"Content-Type": "application/sparql-update"}, 401),
-    ("wrong token", "POST", "/sparql", INSERT.encode(),
-     {"Content-Type": "application/sparql-update", "Authorization": "Bearer not-the-token"}, 401),
-    ("token prefix", "POST", "/sparql", INSERT.encode(),
-     {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN[:-1]}"}, 401),
-    ("token plus", "POST", "/sparql", INSERT.encode(),
-     {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}x"}, 401),
-    ("basic scheme", "POST", "/sparql", INSERT.encode(),
-     {"Content-Type": "application/sparql-update", "Authorization": f"Basic {TOKEN}"}, 401),
-    ("empty bearer", "POST", "/sparql", INSERT.encode(),
-     {"Content-Type": "application/sparql-update", "Authorization": "Bearer "}, 401),
-    ("non-ascii token", "POST", "/sparql", INSERT.encode(),
-     {"Content-Type": "application/sparql-update", "Authorization": "Bearer t\xe9\xe9".encode("latin-1")}, 401),
+    (
+        "wrong token",
+        "POST",
+        "/sparql",
+        INSERT.encode(),
+        {"Content-Type": "application/sparql-update", "Authorization": "Bearer not-the-token"},
+        401,
+    ),
+    (
+        "token prefix",
+        "POST",
+        "/sparql",
+        INSERT.encode(),
+        {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN[:-1]}"},
+        401,
+    ),
+    (
+        "token plus",
+        "POST",
+        "/sparql",
+        INSERT.encode(),
+        {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}x"},
+        401,
+    ),
+    (
+        "basic scheme",
+        "POST",
+        "/sparql",
+        INSERT.encode(),
+        {"Content-Type": "application/sparql-update", "Authorization": f"Basic {TOKEN}"},
+        401,
+    ),
+    (
+        "empty bearer",
+        "POST",
+        "/sparql",
+        INSERT.encode(),
+        {"Content-Type": "application/sparql-update", "Authorization": "Bearer "},
+        401,
+    ),
+    (
+        "non-ascii token",
+        "POST",
+        "/sparql",
+        INSERT.encode(),
+        {"Content-Type": "application/sparql-update", "Authorization": "Bearer t\xe9\xe9".encode("latin-1")},
+        401,
+    ),
     ("form, no token", "POST", "/sparql", form(INSERT), {"Content-Type": "application/x-www-form-urlencoded"}, 401),
-    ("token in the URL", "POST", f"/sparql?access_token={TOKEN}&token={TOKEN}", INSERT.encode(),
-     {"Content-Type": "application/sparql-update"}, 401),
+    (
+        "token in the URL",
+        "POST",
+        f"/sparql?access_token={TOKEN}&token={TOKEN}",
+        INSERT.encode(),
+        {"Content-Type": "application/sparql-update"},
+        401,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "method", "path", "body", "headers", "status"), REFUSED_UPDATES,
-                         ids=[r[0] for r in REFUSED_UPDATES])
+@pytest.mark.parametrize(
+    ("name", "method", "path", "body", "headers", "status"), REFUSED_UPDATES, ids=[r[0] for r in REFUSED_UPDATES]
+)
 def test_update_without_the_right_bearer_token_is_refused(site, name, method, path, body, headers, status):
     code, response_headers, text = site.raw(method, path, body, headers)
     assert code == status, text
@@ -102,19 +151,25 @@ def test_update_without_the_right_bearer_token_is_refused(site, name, method, pa
     assert not site.ask(ASK_NEW)
 
 
-@pytest.mark.parametrize("path", [
-    "/sparql?update=" + urllib.parse.quote(INSERT),  # SPARQL Update by GET, even with the token
-    "/sparql?query=" + urllib.parse.quote(INSERT),  # an update smuggled in as a query
-    "/queries/events?update=" + urllib.parse.quote(INSERT),
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sparql?update=" + urllib.parse.quote(INSERT),  # SPARQL Update by GET, even with the token
+        "/sparql?query=" + urllib.parse.quote(INSERT),  # an update smuggled in as a query
+        "/queries/events?update=" + urllib.parse.quote(INSERT),
+    ],
+)
 def test_update_by_get_or_as_a_query_is_refused_even_with_the_token(site, path):
     code, _, text = site.raw("GET", path, headers={"Authorization": f"Bearer {TOKEN}"})
     assert 400 <= code < 500 and text.strip(), (code, text)
     if path.startswith("/sparql?update="):
         assert code == 403, (code, text)  # an update by GET is forbidden outright
-    code, _, text = site.raw("POST", path.replace("update=", "query="), body=b"",
-                             headers={"Authorization": f"Bearer {TOKEN}",
-                                      "Content-Type": "application/x-www-form-urlencoded"})
+    code, _, text = site.raw(
+        "POST",
+        path.replace("update=", "query="),
+        body=b"",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert 400 <= code < 500, (code, text)
     assert not site.ask(ASK_NEW)
 
@@ -129,29 +184,50 @@ def test_the_token_is_compared_in_constant_time_and_never_logged(site, monkeypat
 
     monkeypatch.setattr(hmac, "compare_digest", spy)
     with caplog.at_level(logging.DEBUG):  # every logger, at its most talkative
-        wrong = site.raw("POST", "/sparql", INSERT.encode(), {"Content-Type": "application/sparql-update",
-                                                               "Authorization": "Bearer guess-123"})
-        right = site.raw("POST", "/sparql", INSERT.encode(), {"Content-Type": "application/sparql-update",
-                                                               "Authorization": f"Bearer {TOKEN}"})
-        bad_op = site.raw("POST", "/sparql", form(f"CLEAR ALL ; {TOKEN}"),
-                          {"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {TOKEN}"})
+        wrong = site.raw(
+            "POST",
+            "/sparql",
+            INSERT.encode(),
+            {"Content-Type": "application/sparql-update", "Authorization": "Bearer guess-123"},
+        )
+        right = site.raw(
+            "POST",
+            "/sparql",
+            INSERT.encode(),
+            {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
+        bad_op = site.raw(
+            "POST",
+            "/sparql",
+            form(f"CLEAR ALL ; {TOKEN}"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {TOKEN}"},
+        )
     assert wrong[0] == 401 and right[0] == 200 and bad_op[0] == 400
     assert TOKEN.encode() in {b for _, b in calls} and b"guess-123" in {a for a, _ in calls}
     logged = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
     assert "POST /sparql 401" in logged and "POST /sparql 200" in logged  # the requests were logged...
     assert TOKEN not in logged and "guess-123" not in logged  # ...but no token, right or wrong
     # undo the insert so the other tests see the data unchanged
-    site.raw("POST", "/sparql", f"DELETE DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State }} }}".encode(),
-             {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    site.raw(
+        "POST",
+        "/sparql",
+        f"DELETE DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State }} }}".encode(),
+        {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert not site.ask(ASK_NEW)
 
 
 def test_cors_preflight_grants_no_update_rights(site):
-    code, headers, _ = site.raw("OPTIONS", "/sparql", headers={"Origin": "https://evil.example",
-                                                               "Access-Control-Request-Method": "POST"})
+    code, headers, _ = site.raw(
+        "OPTIONS", "/sparql", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert code == 204 and headers.get("access-control-allow-credentials") != "true"
-    code, _, _ = site.raw("POST", "/sparql", INSERT.encode(), {"Origin": "https://evil.example",
-                                                              "Content-Type": "application/sparql-update"})
+    code, _, _ = site.raw(
+        "POST",
+        "/sparql",
+        INSERT.encode(),
+        {"Origin": "https://evil.example", "Content-Type": "application/sparql-update"},
+    )
     assert code == 401 and not site.ask(ASK_NEW)
 
 
@@ -159,17 +235,27 @@ def test_cors_preflight_grants_no_update_rights(site):
 def test_bodies_over_the_limit_are_refused_with_413_and_the_server_keeps_answering(site):
     big_query = ("SELECT * WHERE { ?s ?p ?o } # " + "x" * BODY_LIMIT).encode()
     assert site.raw("POST", "/sparql", big_query, {"Content-Type": "application/sparql-query"})[0] == 413
-    assert site.raw("POST", "/sparql", b"query=" + b"x" * BODY_LIMIT,
-                    {"Content-Type": "application/x-www-form-urlencoded"})[0] == 413
-    code, _, text = site.raw("POST", "/sparql", b"x" * (BODY_LIMIT + 1),
-                             {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    assert (
+        site.raw(
+            "POST", "/sparql", b"query=" + b"x" * BODY_LIMIT, {"Content-Type": "application/x-www-form-urlencoded"}
+        )[0]
+        == 413
+    )
+    code, _, text = site.raw(
+        "POST",
+        "/sparql",
+        b"x" * (BODY_LIMIT + 1),
+        {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
     assert code == 413 and f"{BODY_LIMIT:,}" in text
     # a chunked body carries no Content-Length up front: it must be cut off just the same
     with socket.create_connection((site.host, site.port), timeout=30) as sock:
         chunk = b"x" * 10_000
         body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(BODY_LIMIT // len(chunk) + 2))
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                     b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body + b"0\r\n\r\n")
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body + b"0\r\n\r\n"
+        )
         reply = b""
         while data := sock.recv(65536):
             reply += data
@@ -213,25 +299,6 @@ def test_path_traversal_reads_nothing_outside(site, path):
 
 
 # -- no way out ------------------------------------------------------------------------------------------
-@pytest.fixture
-def listener():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(5)
-    sock.settimeout(0.3)
-    yield sock
-    sock.close()
-
-
-def connected(sock) -> bool:
-    try:
-        conn, _ = sock.accept()
-    except OSError:
-        return False
-    conn.close()
-    return True
-
-
 def test_no_request_names_an_iri_the_server_fetches(site, listener):
     """Every place a request can carry an IRI: protocol dataset parameters, DESCRIBE, FROM, GRAPH,
     canned-query parameters, entity pages, and update operations. None may make a connection."""
@@ -251,13 +318,21 @@ def test_no_request_names_an_iri_the_server_fetches(site, listener):
     for path in gets:
         code, _, text = site.raw("GET", path)
         assert code < 500, (path, code, text)
-    for update in (f"LOAD <{url}>", f"LOAD SILENT <{url}> INTO GRAPH <{GRAPH_A}>",
-                   f"INSERT {{ GRAPH <{GRAPH_A}> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-                   f"ADD <{url}> TO <{GRAPH_A}>", f"COPY <{url}> TO <{GRAPH_A}>"):
-        code, _, text = site.raw("POST", "/sparql", update.encode(), {"Content-Type": "application/sparql-update",
-                                                                      "Authorization": f"Bearer {TOKEN}"})
+    for update in (
+        f"LOAD <{url}>",
+        f"LOAD SILENT <{url}> INTO GRAPH <{GRAPH_A}>",
+        f"INSERT {{ GRAPH <{GRAPH_A}> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"ADD <{url}> TO <{GRAPH_A}>",
+        f"COPY <{url}> TO <{GRAPH_A}>",
+    ):
+        code, _, text = site.raw(
+            "POST",
+            "/sparql",
+            update.encode(),
+            {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
         assert code == 400, (update, code, text)
-    assert not connected(listener)
+    assert not listener.connected()
 
 
 def test_served_files_stay_inside_their_folders(site):
@@ -286,8 +361,13 @@ def test_update_token_from_the_environment_stays_out_of_the_process_list(tmp_pat
         port = s.getsockname()[1]
     secret = "env-token-" + os.urandom(8).hex()
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "KG_UPDATE_TOKEN": secret}
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port),
-                             "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}/sparql"
     try:
         for _ in range(300):

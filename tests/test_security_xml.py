@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -25,30 +24,14 @@ from kg.records import Document
 from kg.store import KGStore, StoreError
 
 SECRET = "CANARY-7d1f0c"
-RDF_HEAD = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
-            '<rdf:Description rdf:about="http://example.org/s"><ex:p>')
+RDF_HEAD = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+    '<rdf:Description rdf:about="http://example.org/s"><ex:p>'
+)
 RDF_TAIL = "</ex:p></rdf:Description></rdf:RDF>"
 LAUGHS = '<!ENTITY a "xxxxxxxxxx">' + "".join(
-    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))  # &i; = 10^9 characters
-
-
-@pytest.fixture
-def listener():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(5)
-    sock.settimeout(0.3)
-    yield sock
-    sock.close()
-
-
-def connected(sock) -> bool:
-    try:
-        conn, _ = sock.accept()
-    except OSError:
-        return False
-    conn.close()
-    return True
+    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+)  # &i; = 10^9 characters
 
 
 @pytest.fixture
@@ -87,7 +70,7 @@ def test_rdfxml_entity_attacks_are_refused_by_load_quads(tmp_path, secret_file, 
     assert len(store) == 0 and SECRET not in str(refused.value)
     if isinstance(refused.value, StoreError):
         assert words in str(refused.value) and path.name in str(refused.value)
-    assert not connected(listener)
+    assert not listener.connected()
 
 
 def test_rdfxml_with_harmless_internal_entities_still_loads(tmp_path):
@@ -106,7 +89,7 @@ def test_jsonld_remote_context_is_not_fetched(tmp_path, listener):
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises((StoreError, SyntaxError), match="remote context"):
         KGStore().load_quads(path)
-    assert not connected(listener)
+    assert not listener.connected()
 
 
 def test_kg_commands_given_hostile_rdfxml_fail_in_one_line_without_reading_it(tmp_path, secret_file, listener):
@@ -115,8 +98,13 @@ def test_kg_commands_given_hostile_rdfxml_fail_in_one_line_without_reading_it(tm
     evil = tmp_path / "evil.rdf"
     evil.write_text(text, encoding="utf-8")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "kg.cli", "query", "ASK { ?s ?p ?o }", "--data", str(evil)],
-                            capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "query", "ASK { ?s ?p ?o }", "--data", str(evil)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+    )
     assert result.returncode == 2, result.stderr
     assert "entity-expansion" in result.stderr and "Traceback" not in result.stderr
     assert time.perf_counter() - started < 60
@@ -125,19 +113,25 @@ def test_kg_commands_given_hostile_rdfxml_fail_in_one_line_without_reading_it(tm
 @pytest.mark.parametrize("prolog", ['<?xml version="1.0"?>\n', ""])
 def test_html_ingest_resolves_no_entities(tmp_path, secret_file, listener, prolog):
     port = listener.getsockname()[1]
-    dtd = (f'<!DOCTYPE html [<!ENTITY f SYSTEM "file://{secret_file}"><!ENTITY n SYSTEM '
-           f'"http://127.0.0.1:{port}/x">{LAUGHS}]>')
-    body = ("<p>Officials said a drone strike hit a fuel depot on Monday, killing four people, the governor "
-            "said in a statement. &f; &n; &i;</p>") * 3
-    (tmp_path / "page.html").write_text(f"{prolog}{dtd}<html><head><title>Depot hit</title></head><body>"
-                                        f"<article>{body}</article></body></html>", encoding="utf-8")
+    dtd = (
+        f'<!DOCTYPE html [<!ENTITY f SYSTEM "file://{secret_file}"><!ENTITY n SYSTEM '
+        f'"http://127.0.0.1:{port}/x">{LAUGHS}]>'
+    )
+    body = (
+        "<p>Officials said a drone strike hit a fuel depot on Monday, killing four people, the governor "
+        "said in a statement. &f; &n; &i;</p>"
+    ) * 3
+    (tmp_path / "page.html").write_text(
+        f"{prolog}{dtd}<html><head><title>Depot hit</title></head><body><article>{body}</article></body></html>",
+        encoding="utf-8",
+    )
     started = time.perf_counter()
     items = list(read_inputs([tmp_path / "page.html"], Settings()))
     assert time.perf_counter() - started < 10
     texts = [i.text for i in items if isinstance(i, Document)]
     assert len(texts) == 1 and "drone strike" in texts[0]
     assert SECRET not in texts[0] and "xxxxxxxxxx" not in texts[0] and len(texts[0]) < 2_000
-    assert not connected(listener)
+    assert not listener.connected()
 
 
 XML_FORMATS = {"xml", "application/rdf+xml", "pretty-xml", "trix", "rdfxml"}

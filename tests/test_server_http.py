@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -165,8 +164,11 @@ def test_protocol_and_from_datasets_merge_graphs_as_a_set(served):
     count_a = int(served.select(COUNT, **{"default-graph-uri": GRAPH_A})[0]["n"]["value"])
     count_b = int(served.select(COUNT, **{"default-graph-uri": GRAPH_B})[0]["n"]["value"])
     both = int(served.select(COUNT, **{"default-graph-uri": [GRAPH_A, GRAPH_B]})[0]["n"]["value"])
-    shared = int(served.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_A}> {{ ?s ?p ?o }} "
-                               f"GRAPH <{GRAPH_B}> {{ ?s ?p ?o }} }}")[0]["n"]["value"])
+    shared = int(
+        served.select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_A}> {{ ?s ?p ?o }} GRAPH <{GRAPH_B}> {{ ?s ?p ?o }} }}"
+        )[0]["n"]["value"]
+    )
     assert shared > 0 and both == count_a + count_b - shared == len(served.store)
     from_both = served.select(f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH_A}> FROM <{GRAPH_B}> WHERE {{ ?s ?p ?o }}")
     assert int(from_both[0]["n"]["value"]) == both
@@ -178,18 +180,22 @@ def test_protocol_and_from_datasets_merge_graphs_as_a_set(served):
     assert served.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", **{"default-graph-uri": GRAPH_A}) == []
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/json", "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ],
+)
 def test_select_formats_by_accept(served, accept, expected):
-    r = served.get(params={"query": "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s"},
-                   headers={"Accept": accept})
+    r = served.get(
+        params={"query": "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s"}, headers={"Accept": accept}
+    )
     assert r.status_code == 200 and r.headers["Content-Type"].startswith(expected)
     assert "Accept" in r.headers["Vary"]
     text = r.text
@@ -208,14 +214,17 @@ def test_select_formats_by_accept(served, accept, expected):
     assert len(rows) == 4
 
 
-@pytest.mark.parametrize(("accept", "fmt", "rdflib_format"), [
-    ("text/turtle", "text/turtle", "turtle"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-    ("application/rdf+xml", "application/rdf+xml", "xml"),
-    ("application/n-quads", "application/n-quads", "nquads"),
-    ("application/trig", "application/trig", "trig"),
-])
+@pytest.mark.parametrize(
+    ("accept", "fmt", "rdflib_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/n-quads", "application/n-quads", "nquads"),
+        ("application/trig", "application/trig", "trig"),
+    ],
+)
 def test_construct_and_describe_formats_parse_back(served, accept, fmt, rdflib_format):
     for query in (f"CONSTRUCT {{ <{E1}> ?p ?o }} WHERE {{ <{E1}> ?p ?o }}", f"DESCRIBE <{E1}>"):
         r = served.get(params={"query": query}, headers={"Accept": accept})
@@ -254,43 +263,28 @@ def test_protocol_errors(served):
 
 
 # -- safety -------------------------------------------------------------------------------------------
-@pytest.fixture
-def listener():
-    """A local TCP socket that records whether anything connects to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(5)
-    sock.settimeout(0.5)
-    yield sock
-    sock.close()
-
-
-def _connected(sock) -> bool:
-    try:
-        conn, _ = sock.accept()
-        conn.close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.parametrize("template", [
-    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "select * where {{ ?x ?y ?z OPTIONAL {{ service silent <{url}> {{ ?s ?p ?o }} }} }}",
-    "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
-    "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ # a comment\n SeRvIcE <{url}> {{ ?s ?p ?o }} }}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "select * where {{ ?x ?y ?z OPTIONAL {{ service silent <{url}> {{ ?s ?p ?o }} }} }}",
+        "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ # a comment\n SeRvIcE <{url}> {{ ?s ?p ?o }} }}",
+    ],
+)
 def test_service_is_refused_and_no_request_leaves(served, listener, template):
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
     r = served.get(params={"query": template.format(url=url)})
     assert r.status_code == 400 and "SERVICE" in r.text
-    assert not _connected(listener)
+    assert not listener.connected()
 
 
 def test_keywords_inside_strings_iris_and_names_are_not_refused(served):
-    q = ('SELECT ?service WHERE { BIND("SERVICE <http://x/> LOAD" AS ?service) '
-         'OPTIONAL { ?s <http://ex/SERVICE> ?o } } # SERVICE in a comment')
+    q = (
+        'SELECT ?service WHERE { BIND("SERVICE <http://x/> LOAD" AS ?service) '
+        "OPTIONAL { ?s <http://ex/SERVICE> ?o } } # SERVICE in a comment"
+    )
     r = served.get(params={"query": q})
     assert r.status_code == 200, r.text
 
@@ -303,7 +297,7 @@ def test_load_and_remote_from_are_refused(served, listener):
     assert r.status_code == 400 and "never fetches" in r.text
     r = served.get(params={"query": f"SELECT * FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}"})
     assert r.status_code == 400
-    assert not _connected(listener)
+    assert not listener.connected()
 
 
 def test_a_query_over_the_time_limit_is_stopped_while_others_are_answered(served):
@@ -338,9 +332,15 @@ def test_result_size_limit(served):
 def test_cors_on_read_endpoints(served):
     r = served.get(params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere.example"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
-    pre = requests.options(served.url + "/sparql", timeout=10, headers={
-        "Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    pre = requests.options(
+        served.url + "/sparql",
+        timeout=10,
+        headers={
+            "Origin": "http://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert pre.status_code == 204 and "POST" in pre.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in pre.headers["Access-Control-Allow-Headers"]
     assert served.get("/id/event/e1").headers["Access-Control-Allow-Origin"] == "*"
@@ -399,8 +399,9 @@ def test_entity_rdf_by_accept(served):
         r = served.get("/id/event/e1", headers={"Accept": accept})
         assert r.headers["Content-Type"].startswith(accept)
         assert len(rdflib.Graph().parse(data=r.text, format=fmt)) == len(g)
-    assert served.get("/id/event/e1", params={"format": "nt"}).headers["Content-Type"].startswith(
-        "application/n-triples")
+    assert (
+        served.get("/id/event/e1", params={"format": "nt"}).headers["Content-Type"].startswith("application/n-triples")
+    )
 
 
 def test_entity_html_escapes_article_text_and_links_identities(served):
@@ -452,8 +453,10 @@ def test_ontology_is_served_by_accept(served):
 # -- canned queries -----------------------------------------------------------------------------------
 def test_canned_queries_listed_and_runnable(served):
     listing = served.get("/queries", headers={"Accept": "application/json"}).json()
-    assert [(q["name"], q["title"]) for q in listing] == [("events_by_perpetrator", "Events by perpetrator"),
-                                                          ("links_to_states", "Links to states")]
+    assert [(q["name"], q["title"]) for q in listing] == [
+        ("events_by_perpetrator", "Events by perpetrator"),
+        ("links_to_states", "Links to states"),
+    ]
     assert listing[0]["params"][0]["name"] == "actor"
     html = served.get("/queries", headers={"Accept": "text/html"}).text
     assert "Events by perpetrator" in html
@@ -461,14 +464,19 @@ def test_canned_queries_listed_and_runnable(served):
     assert len(rows["results"]["bindings"]) == 1
     r = served.get("/queries/events_by_perpetrator", params={"actor": BASE + "state/southland", "format": "csv"})
     assert r.headers["Content-Type"].startswith("text/csv") and r.text.strip() == "event,date"
-    r = served.get("/queries/events_by_perpetrator", params={"actor": BASE + "state/northland"},
-                   headers={"Accept": "text/tab-separated-values"})
+    r = served.get(
+        "/queries/events_by_perpetrator",
+        params={"actor": BASE + "state/northland"},
+        headers={"Accept": "text/tab-separated-values"},
+    )
     assert f"<{E1}>" in r.text
     assert served.get("/queries/events_by_perpetrator.rq").text == QUERY_FILE
+
     # a parameter narrows an aggregate over a variable the query does not select
     def links(**params):
         r = served.get("/queries/links_to_states", params=params, headers={"Accept": "application/json"})
         return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
     south = served.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?x ?p <{BASE}state/southland> }}")[0]["n"]["value"]
     assert links(state=BASE + "state/southland") == int(south) < links()
     assert served.get("/queries/nothing").status_code == 404
@@ -504,7 +512,8 @@ def test_rdflib_sparqlstore_client(served):
     assert [str(r[0]) for r in rows] == [BASE + "state/southland"]
     assert graph.query(f"ASK {{ <{E1}> a <{CKG}Airstrike> }}").askAnswer is True
     assert len(list(graph.triples((rdflib.URIRef(E1), None, None)))) == len(
-        served.select(f"SELECT * WHERE {{ <{E1}> ?p ?o }}"))
+        served.select(f"SELECT * WHERE {{ <{E1}> ?p ?o }}")
+    )
 
 
 def test_http_latency_next_to_in_process(served, capsys):
