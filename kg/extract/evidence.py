@@ -13,7 +13,8 @@ from kg.records import Document, Evidence
 
 
 def sentence_bounds(doc_text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim white space (including blanked boilerplate) from both ends of a character range."""
+    """Trim white space from both ends of a character range (of the cleaned text, whose blanked
+    boilerplate is white space too)."""
     while start < end and doc_text[start].isspace():
         start += 1
     while end > start and doc_text[end - 1].isspace():
@@ -26,7 +27,8 @@ def sentence_evidence(
 ) -> Evidence:
     """Evidence for a fact found at ``where``: the whole sentence containing it."""
     sent = where.sent
-    start, end = sentence_bounds(document.text, sent.start_char, sent.end_char)
+    # Trim against the cleaned text, so boilerplate blanked around the sentence is not quoted.
+    start, end = sentence_bounds(document.clean_text, sent.start_char, sent.end_char)
     return Evidence(
         start=start,
         end=end,
