@@ -347,7 +347,7 @@ def eval_command(
         raise fail("give a facts file (or --all)")
     elif build_inputs:
         folder = build_inputs[0] if len(build_inputs) == 1 and build_inputs[0].is_dir() else None
-        corpora = [Corpus(facts.stem, folder or Path("."), facts)]
+        corpora = [Corpus(folder.name if folder else facts.stem, folder or Path("."), facts)]
     else:
         corpora = []
     reports, nlp = [], None
