@@ -492,3 +492,25 @@ def test_split_date_expression_earlier_on_weekday(nlp):
     events = summary(run(nlp, "Earlier on Tuesday, Ethiopia condemned an Eritrean drone strike on Zalambessa."))
     hit = find(events, category="DiplomaticAction", actor="Ethiopia")
     assert hit is not None and date(2024, 3, 19) in hit.get("date", set()), events
+
+
+def test_headline_weapon_and_coordinated_objects_dated(nlp):
+    """'Drones slammed into the port, the airport and a depot on Tuesday': the day is the strike's."""
+    text = ("Drones slammed into Mogadishu's seaport, its airport and a fuel depot on Tuesday, officials said. "
+            "The army blamed al-Shabaab.")
+    hit = find(summary(run(nlp, text)), category="Attack", types={"DroneStrike"})
+    assert hit is not None and date(2024, 3, 19) in hit.get("date", set()), summary(run(nlp, text))
+    assert "al-shabaab" in hit.get("perpetrator", set())  # the party blamed right after (as alleged)
+
+
+def test_blame_for_something_else_is_no_attacker(nlp):
+    text = ("Drones slammed into Mogadishu's seaport on Tuesday, officials said. "
+            "The government has accused Eritrea of arming the rebels.")
+    hit = find(summary(run(nlp, text)), category="Attack")
+    assert hit is not None and "perpetrator" not in hit
+
+
+def test_attack_as_the_manner_of_a_verb_takes_its_subject(nlp):
+    events = summary(run(nlp, "Last week Boko Haram overran a military base in Borno in an assault that "
+                              "killed 30 soldiers."))
+    assert find(events, category="Attack", perpetrator="Boko Haram", location="Borno") is not None, events

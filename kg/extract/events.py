@@ -87,7 +87,7 @@ def _modifier_types(head: Token) -> set[str]:
     for child in head.children:
         if child.dep_ in ("compound", "amod", "nmod", "npadvmod"):
             for word in [child, *child.conjuncts]:
-                kind = mods.get(word.lemma_.lower()) or mods.get(word.lower_)
+                kind = mods.get(word.lemma_.lower()) or mods.get(word.lower_) or mods.get(word.lower_.rstrip("s"))
                 if kind:
                     found.add(kind)
                 for grand in word.children:  # "air and drone strikes" parsed as nested compounds
@@ -110,6 +110,16 @@ def _modifier_types(head: Token) -> set[str]:
     return found
 
 
+def weapon_key(token: Token) -> str | None:
+    """The weapon-lexicon entry a word names: by lemma, or (a capitalised "Drones" heading a sentence is
+    tagged as a proper noun and keeps its plural as lemma) by its singular."""
+    weapons = load("attack_lexicon")["weapon_nouns"]
+    for key in (token.lemma_.lower(), token.lower_, token.lower_[:-1] if token.lower_.endswith("s") else ""):
+        if key in weapons:
+            return key
+    return None
+
+
 def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
     """(types, trigger text, anaphoric_only) when ``token`` names an attack, else None."""
     lex = load("attack_lexicon")
@@ -124,7 +134,9 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
                 types = set(lex["nouns"][key]) | _modifier_types(token)
                 text = f"{prev.text} {token.text}" if " " in key else token.text
                 return types, text, key in lex["anaphoric_only"] and not types
-        if lemma in lex["weapon_nouns"]:
+        weapon = weapon_key(token)
+        if weapon is not None:
+            lemma = weapon
             head = token.head
             if token.dep_ == "dobj" and head.lemma_.lower() in lex["fire_verbs"]:
                 return set(lex["weapon_nouns"][lemma]) | _modifier_types(token), token.text, False
@@ -141,7 +153,10 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
         return None
     if token.pos_ == "VERB" and token.dep_ not in ("amod", "compound"):
         if lemma in lex["verbs"]:
-            return set(lex["verbs"][lemma]) | _instrument_types(token), token.text, False
+            # "Drones strike Port Sudan" (a headline parsed with the weapon as a compound of the verb)
+            weapons = {w for c in token.children if c.dep_ == "compound" and (w := weapon_key(c))}
+            named = {kind for w in weapons for kind in lex["weapon_nouns"][w]}
+            return set(lex["verbs"][lemma]) | _instrument_types(token) | named, token.text, False
         particle = next((c for c in token.children if c.dep_ == "prt"), None)
         if particle is not None and f"{lemma} {particle.lower_}" in lex["verbs"]:
             return set(lex["verbs"][f"{lemma} {particle.lower_}"]), f"{token.text} {particle.text}", False
@@ -173,7 +188,7 @@ def _subject_is_attack(verb: Token) -> Token | None:
                 child = verb.head
             if _is_attack_noun(child):
                 return child
-            if child.lemma_.lower() in load("attack_lexicon")["weapon_nouns"]:
+            if weapon_key(child) is not None:
                 return child
             if child.lemma_.lower() in ("operation", "action", "it", "they", "campaign", "mission"):
                 return child
@@ -228,7 +243,7 @@ def _light_verb(head: Token) -> Token | None:
     if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in QUANTITY_NOUNS:
         node = node.head.head
     if node.dep_ == "dobj" and (node.head.lemma_.lower() in lex["light_verbs"] or (
-            node.lemma_.lower() in lex["weapon_nouns"] and node.head.lemma_.lower() in lex["fire_verbs"])):
+            weapon_key(node) is not None and node.head.lemma_.lower() in lex["fire_verbs"])):
         return node.head
     if node.dep_ == "pobj":
         prep = node.head
@@ -526,8 +541,18 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
         if head.dep_ in ("nsubjpass", "nsubj") and head.head.pos_ == "VERB" and head.head.lemma_.lower() in (
                 "report", "hear", "see", "occur", "happen", "rock", "hit", "strike", "kill", "target",
                 "destroy", "leave", "land", "wound", "injure", "attack", "pound", "damage", "slam",
-                "explode", "detonate", "fall", "crash", "rain", "ram", "blow", "storm", "bomb", "shell"):
-            roots.append(head.head)
+                "explode", "detonate", "fall", "crash", "rain", "ram", "blow", "storm", "bomb", "shell",
+                "begin", "start", "resume", "continue"):
+            roots.append(head.head)  # "the attacks began on Sunday"
+        # "the RSF overran the camp in an assault that killed 400": the verb the attack is the manner of
+        if not mention.agents and head.dep_ == "pobj" and head.head.lower_ in ("in", "during") and (
+                head.head.head.pos_ == "VERB" and light is None):
+            verb = head.head.head
+            role = agent_of_verb(verb, view, salience)
+            if role is not None and not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+                mention.agents.append(Role(role.key, role.token, min(role.confidence, 0.6)))
+                roots.append(verb)
+                direct.extend(c for c in verb.children if c.dep_ == "dobj")
         # "fired missiles to destroy strongholds of X": the purpose clause names the target
         if light is not None and light.pos_ == "VERB":
             for comp in light.children:
@@ -578,6 +603,15 @@ def _attach_date(mention: EventMention, roots: list[Token], stop: set[int], pub:
             if parsed is not None:
                 mention.date, mention.date_token, mention.date_confidence = parsed, span.root, 0.8
                 return
+    # "The attacks began on Sunday, when drones struck ...": the clause describes that day
+    for root in roots:
+        if root.dep_ in ("relcl", "advcl", "acl") and root.head.ent_type_ == "DATE" and any(
+                c.lower_ in ("when", "as") for c in root.children):
+            span = next((e for e in root.doc.ents if e.start <= root.head.i < e.end), None)
+            parsed = parse_expression(span.text, pub) if span is not None else None
+            if parsed is not None:
+                mention.date, mention.date_token, mention.date_confidence = parsed, root.head, 0.75
+                return
     # a date modifying the trigger noun itself: "a December assault", "the January 16 attack"
     for child in mention.head.children:
         if child.ent_type_ == "DATE" and child.dep_ in ("compound", "amod", "nmod", "npadvmod"):
@@ -627,6 +661,9 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                     continue
                 if negated and lemma not in lex["negated_ok"]:
                     continue
+                if any(c.dep_ == "prep" and c.lower_ in ("into", "onto") for c in token.children) or any(
+                        c.dep_ == "nsubj" and weapon_key(c) is not None for c in token.children):
+                    continue  # "drones slammed into the port": a strike, not a rebuke
                 objects = _objects(token)
                 if "object" in entry and not any(_word_in(o, groups[entry["object"]]) for o in objects):
                     continue

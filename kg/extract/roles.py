@@ -290,8 +290,10 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
             if child.i in seen or child.i in stop:
                 continue
             seen.add(child.i)
+            # a coordinated object list ("the port, the airport and a fuel depot on Tuesday") is no clause
+            noun_conj = child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and node.pos_ in ("NOUN", "PROPN")
             if (child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass")) and not (
-                    child.dep_ in ("npadvmod", "poss") or child.ent_type_ == "DATE"):
+                    child.dep_ in ("npadvmod", "poss") or child.ent_type_ == "DATE" or noun_conj):
                 continue
             if child.ent_type_ == "DATE":
                 span = next((e for e in doc.ents if e.start <= child.i < e.end), None)
@@ -300,7 +302,9 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
                 if depth < max_depth and child.dep_ in ("advmod", "npadvmod", "prep"):
                     queue.append((child, depth + 1))  # "Earlier on" + "Tuesday": two spans, one expression
                 continue
-            if depth < max_depth and child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp", "dobj"):
+            if noun_conj:
+                queue.append((child, depth))  # a list's items stand where its first item stands
+            elif depth < max_depth and child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp", "dobj"):
                 queue.append((child, depth + 1))
     return found
 

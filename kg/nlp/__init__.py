@@ -16,6 +16,7 @@ import spacy
 from spacy.language import Language
 
 from kg.config import Settings
+from kg.nlp import sentences
 from kg.nlp.components import ENTITY_LABELS, KEPT_SPACY_LABELS, span_info
 
 __all__ = ["ENTITY_LABELS", "KEPT_SPACY_LABELS", "load_pipeline", "span_info"]
@@ -29,4 +30,5 @@ def load_pipeline(settings: Settings | None = None, data_dir: str | None = None)
     settings = settings or Settings()
     nlp = spacy.load(settings.spacy_model, exclude=list(_UNUSED))
     nlp.add_pipe("kg_entities", after="ner", config={"data_dir": data_dir})
+    nlp.add_pipe(sentences.COMPONENT, before="parser")  # headlines and blank lines end sentences
     return nlp
