@@ -121,3 +121,22 @@ def test_undated_article_end_to_end(nlp):
         results.append(resolver.resolve(extract(document, nlp(text))))
     dated = [f for f in results[1].extraction.facts if f.predicate == "date"]
     assert dated and all(f.object == date(2023, 5, 9) for f in dated), results[1].explanations
+
+
+def _attack(name: str, perpetrator: str | None, place: str, when: date) -> DocBuilder:
+    b = DocBuilder(name, [f"An attack hit {place} in Chad."], when)
+    b.ent("td", "State", "Chad").ent("pl", "Place", place).fact("pl", "locatedIn", "td", 0)
+    b.event("a", "Attack", ["ArmedAssault"], "attack", 0)
+    b.fact("a", "location", "pl", 0).fact("a", "date", when, 0, key=False)
+    if perpetrator:
+        b.ent("g", "ArmedGroup", perpetrator).fact("a", "perpetrator", "g", 0)
+    return b
+
+
+def test_unattributed_report_joins_the_attributed_attack_only_with_strong_agreement():
+    resolver = Resolver(BASE)
+    named = resolver.resolve(_attack("n.txt", "Boko Haram", "Baga", THU).extraction()).iris["a"]
+    same = resolver.resolve(_attack("s.txt", None, "Baga", THU).extraction()).iris["a"]
+    assert same == named  # same day, same territory, same place, same type
+    other_day = resolver.resolve(_attack("o.txt", None, "Baga", date(2023, 5, 20)).extraction()).iris["a"]
+    assert other_day != named

@@ -514,3 +514,37 @@ def test_attack_as_the_manner_of_a_verb_takes_its_subject(nlp):
     events = summary(run(nlp, "Last week Boko Haram overran a military base in Borno in an assault that "
                               "killed 30 soldiers."))
     assert find(events, category="Attack", perpetrator="Boko Haram", location="Borno") is not None, events
+
+
+def test_title_attack_joins_the_lead(nlp):
+    """'Gunmen kill 14 in Burkina village' (title) and the lead's attack are one event."""
+    text = ("Jihadists kill 14 soldiers in Burkina Faso ambush\n\n"
+            "Jihadist fighters ambushed an army convoy near Djibo on Monday, killing 14 soldiers, the army said.")
+    attacks = [e for e in summary(run(nlp, text)) if e["category"] == "Attack"]
+    assert len(attacks) == 1, attacks
+    assert 14 in attacks[0]["killed"] and date(2024, 3, 18) in attacks[0]["date"]
+
+
+def test_suicide_bomber_and_gunmen_is_bombing_and_assault(nlp):
+    events = summary(run(nlp, "A suicide bomber and gunmen attacked a hotel in Kabul on Friday, killing 20 people."))
+    assert find(events, category="Attack", types={"Bombing", "ArmedAssault"}) is not None, events
+
+
+def test_city_modifier_is_the_place_not_the_attacker(nlp):
+    events = summary(run(nlp, "The Kandahar attack on Friday killed 20 people, police said."))
+    hit = find(events, category="Attack", location="Kandahar")
+    assert hit is not None and "perpetrator" not in hit, events
+
+
+def test_campaign_dated_by_year_is_no_event(nlp):
+    events = summary(run(nlp, "Government forces backed by U.S. airstrikes pushed the insurgents out of the "
+                              "region in 2022 and 2023."))
+    assert not [e for e in events if e["category"] == "Attack"], events
+
+
+def test_a_state_does_not_attack_its_own_army(nlp):
+    """The drone strike on an army academy and the army's retaliation are two attacks."""
+    text = ("Armed drones struck the Syrian army's military academy in Homs on Thursday, killing 89 people. "
+            "Within hours, Syrian government forces pounded towns in Idlib with air strikes.")
+    attacks = [e for e in summary(run(nlp, text)) if e["category"] == "Attack"]
+    assert len(attacks) == 2, attacks

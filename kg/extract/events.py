@@ -59,6 +59,7 @@ class EventMention:
     definite: bool = False  # "the strikes", "this attack": may refer to an event already mentioned
     anaphoric_only: bool = False  # "the military action": never a new event by itself
     past: bool = False  # "previous blasts", "a December assault": not the current events
+    headline: bool = False  # in a title line (no final punctuation): a summary of the lead's event
     habitual: bool = False  # "numerous attacks": no single event
     weak: bool = False  # "explosions": the effect of an attack, typed only by context
     light_verb: Token | None = None
@@ -132,6 +133,8 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
                     f"{prev.lower_} {lower}" if prev is not None else None, lemma, lower):
             if key and key in lex["nouns"]:
                 types = set(lex["nouns"][key]) | _modifier_types(token)
+                if any(c.lower_ in lex["assault_people"] for c in token.conjuncts):
+                    types.add("ArmedAssault")  # "a suicide bomber and gunmen attacked": both
                 text = f"{prev.text} {token.text}" if " " in key else token.text
                 return types, text, key in lex["anaphoric_only"] and not types
         weapon = weapon_key(token)
@@ -288,8 +291,8 @@ def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Tok
     for child in head.children:
         if child.dep_ in ("compound", "amod", "nmod"):
             hit = view.at(child)
-            if hit is not None and (key := view.as_actor(hit)):
-                return Role(key, child, 0.7 if child.dep_ == "compound" else 0.65)
+            if hit is not None and hit.type != "Place" and (key := view.as_actor(hit)):
+                return Role(key, child, 0.7 if child.dep_ == "compound" else 0.65)  # not "the Bamako attack"
     if light is not None:
         if light.lower_ == "of" or light.pos_ == "NOUN":  # "Tehran's claim of responsibility for"
             return _agent_of_noun(light, view, salience, None)
@@ -458,11 +461,19 @@ def attack_mentions(sent: Span, view: EntityView, salience: Salience, pub: date 
         mention.weak = token.lemma_.lower() in load("attack_lexicon")["weak"] and " " not in text
         mentions.append(mention)
     known = {m.head.i for m in mentions}
+    headline = is_headline(sent)
     for mention in mentions:
         _fill_attack(mention, view, salience, known, pub)
+        mention.headline = headline
     for mention in list(mentions):
         mentions.extend(_split_by_state(mention, view))
     return mentions
+
+
+def is_headline(sent: Span) -> bool:
+    """A title line: the document's first sentence, with no final punctuation."""
+    words = [t for t in sent if not t.is_space]
+    return sent.start == 0 and bool(words) and words[-1].text not in (".", "!", "?", '"', "\u201d", ":")
 
 
 def _split_by_state(mention: EventMention, view: EntityView) -> list[EventMention]:
@@ -578,12 +589,27 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
                     key = view.as_actor(hit) if hit is not None else None
                     if key is not None and all(r.key != key for r in mention.agents):
                         mention.agents.append(Role(key, word, mention.agents[0].confidence))
+    if head.pos_ != "VERB" and not any(view.type_of(p.key) == "Place" for p in places):
+        for child in head.children:  # "the Bamako attack", "the Beirut strike"
+            hit = view.at(child) if child.dep_ in ("compound", "nmod") else None
+            if hit is not None and hit.type == "Place":
+                places.insert(0, Role(hit.key, child, 0.7))
+                break
     agent_keys = {r.key for r in mention.agents}
     mention.patients = [t for t in targets if t.key not in agent_keys]
     mention.locations = places
     _attach_date(mention, roots, stop, pub)
     if mention.date is not None and mention.date.month and not mention.date.day:
         mention.past = mention.past or not mention.date.relative_to_event
+    if mention.date is None and head.pos_ != "VERB":
+        # "Government forces backed by U.S. airstrikes pushed them out in 2022": the clause's verb dates it
+        verbs = [a for a in list(head.ancestors)[:5] if a.pos_ == "VERB"]
+        for span in [span for verb in verbs for span in dates_under(verb, stop)][:1]:
+            parsed = parse_expression(span.text, pub)
+            if parsed is not None and parsed.year and not parsed.month:
+                mention.date = parsed
+    if mention.date is not None and mention.date.year and not mention.date.month:
+        mention.habitual = True  # "U.S. airstrikes pushed the group out in 2022 and 2023": a campaign
 
 
 def _attach_date(mention: EventMention, roots: list[Token], stop: set[int], pub: date | None) -> None:

@@ -17,6 +17,7 @@ from kg.extract.dates import PartialDate
 from kg.extract.events import EventMention
 
 AERIAL = {"Airstrike", "MissileStrike", "DroneStrike"}
+GROUND = {"Bombing", "ArmedAssault"}
 SYMMETRIC = {"Communication"}  # two parties, no direction: a call, a meeting, talks
 
 
@@ -65,6 +66,8 @@ def _types_compatible(a: set[str], b: set[str], category: str) -> bool:
         return True
     if specific_a & specific_b:
         return True
+    if specific_a | specific_b <= GROUND:
+        return True  # a suicide bombing with gunmen is told as either
     return bool(specific_a <= AERIAL and specific_b <= AERIAL)
 
 
@@ -83,6 +86,14 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
         if not mine_agents & theirs_agents:
             return None
         score += 2
+    if mention.category == "Attack":
+        # a state does not attack its own forces: "drones hit the army's academy" and "government forces
+        # pounded Idlib" are two attacks
+        organs = ("GovernmentBody", "Official")
+        own = {view.state_of(k) for k in event.patients() if view.type_of(k) in organs} - {None}
+        mine = {view.state_of(r.key) for r in mention.patients if view.type_of(r.key) in organs} - {None}
+        if mine_agents & own or theirs_agents & mine:
+            return None
     mine_targets = {r.key for r in mention.patients}
     theirs_targets = event.patients()
     if mention.category == "DiplomaticAction":
@@ -134,7 +145,10 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
             continue
         fits = [(score, event) for event in events if (score := _score(event, mention, view)) is not None]
         chosen = None
-        if mention.has_arguments() or (mention.date is not None and mention.date.full):
+        headline = [(s, e) for s, e in fits if all(m.headline for m in e.mentions) and not mention.headline]
+        if headline and mention.category == "Attack" and not _lead_taken(events, headline[0][1]):
+            chosen = headline[0][1]  # the title summarises the lead's attack: "Rocket kills 12" + "A rocket ..."
+        elif mention.has_arguments() or (mention.date is not None and mention.date.full):
             scored = [(s, e) for s, e in fits if s >= 1]
             if scored:
                 best = max(s for s, _ in scored)
@@ -143,6 +157,9 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
                 chosen = max((e for _, e in fits), key=lambda e: (e.last, events.index(e)))
         elif (mention.definite or mention.anaphoric_only or mention.weak) and fits:
             chosen = max((e for _, e in fits), key=lambda e: (e.last, events.index(e)))
+        if chosen is None and mention.headline and mention.category == "Attack" and not mention.anaphoric_only:
+            chosen = Event(mention.category, past=mention.past)  # kept only if the lead joins it (see below)
+            events.append(chosen)
         if chosen is None:
             if (mention.anaphoric_only and not mention.agents) or (
                     not mention.has_arguments() and not (mention.category == "Attack" and _substantial(mention))):
@@ -161,6 +178,12 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
         if better and not mention.date.relative_to_event:
             chosen.date, chosen.date_token = mention.date, mention.date_token
             chosen.date_confidence = mention.date_confidence
+    # a title's attack that no later mention joined stands only on what a lone mention needs
+    for event in [e for e in events if all(m.headline for m in e.mentions)]:
+        if not event.agents() and not any(_substantial(m) for m in event.mentions):
+            events.remove(event)
+            for m in event.mentions:
+                m.event = None
     # "an attack two days earlier, when a suicide bomber rammed ...": a bare mention whose own phrase
     # describes another mention is that mention's event
     for mention in bare:
@@ -172,6 +195,11 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
                 mention.event = event
                 break
     return events
+
+
+def _lead_taken(events: list[Event], title: Event) -> bool:
+    """Whether an attack told after the title already exists (the title then summarised that one)."""
+    return any(e is not title and e.category == "Attack" and not any(m.headline for m in e.mentions) for e in events)
 
 
 def _substantial(mention: EventMention) -> bool:

@@ -66,6 +66,7 @@ class EventIndex:
         self.by_date: dict[tuple, set[str]] = defaultdict(set)
         self.by_territory: dict[tuple, set[str]] = defaultdict(set)
         self.by_target: dict[tuple, set[str]] = defaultdict(set)
+        self.by_day: dict[tuple, set[str]] = defaultdict(set)  # (category, date), whoever the principal
         self.used_iris: set[str] = set()
         self.states: set[str] = set()  # IRIs of State nodes, kept up to date by the resolver
 
@@ -73,6 +74,8 @@ class EventIndex:
         self.nodes[node.iri] = node
         self.used_iris.add(node.iri)
         self.territories[node.iri] |= territories
+        for d in node.dates:
+            self.by_day[(node.category, d)].add(node.iri)
         for p in node.principals or {""}:
             block = (node.category, p)
             for d in node.dates:
@@ -102,6 +105,13 @@ class EventIndex:
                 found |= self._bounded(self.by_territory.get((*block, t), set()), m)
             for t in others:
                 found |= self._bounded(self.by_target.get((*block, t), set()), m)
+        if m.category == "Attack":
+            # one report names the attacker, another does not: the same day's nodes, scored strictly (match)
+            for d in m.dates:
+                for delta in range(-tolerance, tolerance + 1):
+                    day = d + timedelta(days=delta)
+                    found |= self.by_day.get((m.category, day), set()) if not m.principals else self.by_date.get(
+                        (m.category, "", day), set())
         return found
 
     def _bounded(self, iris: set[str], m: Mention) -> set[str]:
@@ -178,7 +188,12 @@ class EventIndex:
             if value is None:
                 continue
             dated = bool(m.dates and self.nodes[iri].dates)
-            if value >= rules["threshold"]["dated" if dated else "undated"]:
+            threshold = rules["threshold"]["dated" if dated else "undated"]
+            if m.category == "Attack" and bool(m.principals) != bool(self.nodes[iri].principals):
+                threshold = rules["threshold"].get("unattributed", threshold)  # one side names no attacker
+                if not (m.territories and self.territories[iri]):
+                    continue
+            if value >= threshold:
                 scored.append((value, iri, why))
         if not scored:
             return None, ""
