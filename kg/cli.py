@@ -243,9 +243,13 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     update_token: Annotated[
-        str | None, typer.Option("--update-token", envvar="KG_UPDATE_TOKEN",
-                                 help="Allow SPARQL Update with 'Authorization: Bearer T' (or set KG_UPDATE_TOKEN, "
-                                      "which other users cannot read in the process list).")
+        str | None,
+        typer.Option(
+            "--update-token",
+            envvar="KG_UPDATE_TOKEN",
+            help="Allow SPARQL Update with 'Authorization: Bearer T' (or set KG_UPDATE_TOKEN, "
+            "which other users cannot read in the process list).",
+        ),
     ] = None,
     base: BaseOpt = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Query time limit in seconds.")] = 30.0,
@@ -318,7 +322,9 @@ def eval_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     require: Annotated[bool, typer.Option("--require", help="Exit 1 if a required fact is missed.")] = False,
-    all_corpora: Annotated[bool, typer.Option("--all", help="Score seeds, devset and examples.")] = False,
+    all_corpora: Annotated[
+        bool, typer.Option("--all", help="Score seeds, devset, devset2 and examples (not the held-out testset).")
+    ] = False,
 ) -> None:
     """Score a graph against an analyst's facts file: P/R/F1 for entities and events, per-argument
     accuracy, the required facts missed (and why) and the duplicates.
@@ -328,7 +334,7 @@ def eval_command(
       kg eval examples/facts.json                       # the default store
       kg eval facts.json --data graph.trig --json
       kg eval --build devset devset/facts.json          # build in memory, then score
-      kg eval --all                                     # seeds + devset + examples in one table
+      kg eval --all                                     # seeds, devsets, examples in one table
     """
     import json
 
