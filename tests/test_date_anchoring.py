@@ -140,3 +140,31 @@ def test_unattributed_report_joins_the_attributed_attack_only_with_strong_agreem
     assert same == named  # same day, same territory, same place, same type
     other_day = resolver.resolve(_attack("o.txt", None, "Baga", date(2023, 5, 20)).extraction()).iris["a"]
     assert other_day != named
+
+
+def test_reaction_dated_by_the_known_date_of_the_attack_it_answers():
+    resolver = Resolver(BASE)
+    dated = resolver.resolve(_attack("a.txt", "Boko Haram", "Baga", THU).extraction())
+    b = DocBuilder("r.txt", ["Chad condemned the attack on Baga by Boko Haram."], None)
+    b.ent("td", "State", "Chad").ent("pl", "Place", "Baga").fact("pl", "locatedIn", "td", 0)
+    b.ent("g", "ArmedGroup", "Boko Haram")
+    b.event("a", "Attack", ["ArmedAssault"], "attack", 0).event("c", "DiplomaticAction", ["Condemnation"], "x", 0)
+    b.fact("a", "perpetrator", "g", 0).fact("a", "location", "pl", 0)
+    b.fact("c", "actor", "td", 0).fact("c", "recipient", "g", 0).fact("c", "inResponseTo", "a", 0)
+    out = resolver.resolve(b.extraction())
+    assert out.iris["a"] == dated.iris["a"]
+    dates = [f for f in out.extraction.facts if f.predicate == "date" and f.subject == "c"]
+    assert [f.object for f in dates] == [THU] and dates[0].evidence.confidence < 0.5
+    assert out.iris["c"].startswith(BASE + "event/2023-05-11-")
+
+
+def test_spokesman_and_his_group_are_the_same_principal():
+    from kg.resolve.events import principals_of
+    from kg.resolve.known import KnownEntity
+
+    nodes = {"sp": KnownEntity("sp", {"Official"}, "Spokesman", affiliations={"grp"}),
+             "grp": KnownEntity("grp", {"ArmedGroup"}, "Group"),
+             "min": KnownEntity("min", {"GovernmentBody"}, "Ministry", affiliations={"st"}),
+             "off": KnownEntity("off", {"Official"}, "Minister", affiliations={"min"})}
+    assert principals_of({"sp"}, nodes, {"st"}) == {"sp", "grp"}
+    assert principals_of({"off"}, nodes, {"st"}) == {"off", "min", "st"}

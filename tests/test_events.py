@@ -548,3 +548,18 @@ def test_a_state_does_not_attack_its_own_army(nlp):
             "Within hours, Syrian government forces pounded towns in Idlib with air strikes.")
     attacks = [e for e in summary(run(nlp, text)) if e["category"] == "Attack"]
     assert len(attacks) == 2, attacks
+
+
+def test_blew_up_and_opened_fire_is_one_dated_attack(nlp):
+    events = summary(run(nlp, "Boko Haram fighters blew up a bridge and opened fire on a bus in Borno on Tuesday."))
+    attacks = [e for e in events if e["category"] == "Attack"]
+    assert len(attacks) == 1 and {"ArmedAssault"} <= attacks[0]["types"], events
+    assert date(2024, 3, 19) in attacks[0]["date"]
+
+
+def test_called_the_raids_a_violation_and_warned_that_x_would_pay(nlp):
+    text = ("Ethiopian jets bombed a market in Tigray on Tuesday. Eritrea's foreign ministry called the raids "
+            "\"a violation of international law\" and warned that Ethiopia would face consequences.")
+    events = summary(run(nlp, text))
+    assert find(events, category="DiplomaticAction", types={"Condemnation"}) is not None, events
+    assert find(events, category="DiplomaticAction", types={"Warning"}, recipient="Ethiopia") is not None, events

@@ -160,6 +160,10 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
             weapons = {w for c in token.children if c.dep_ == "compound" and (w := weapon_key(c))}
             named = {kind for w in weapons for kind in lex["weapon_nouns"][w]}
             return set(lex["verbs"][lemma]) | _instrument_types(token) | named, token.text, False
+        for obj in (c for c in token.children if c.dep_ == "dobj"):
+            phrase = f"{lemma} {obj.lower_}"
+            if phrase in lex["verb_object_phrases"]:  # "opened fire on a passenger train"
+                return set(lex["verb_object_phrases"][phrase]), f"{token.text} {obj.text}", False
         particle = next((c for c in token.children if c.dep_ == "prt"), None)
         if particle is not None and f"{lemma} {particle.lower_}" in lex["verbs"]:
             return set(lex["verbs"][f"{lemma} {particle.lower_}"]), f"{token.text} {particle.text}", False
@@ -695,8 +699,9 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                     continue
                 if "as_object" in entry and not any(
                         pobj.lemma_.lower() in entry["as_object"]
-                        for holder in [token, *objects] for _, pobj in prep_objects(holder, {"as"})):
-                    continue
+                        for holder in [token, *objects] for _, pobj in prep_objects(holder, {"as"})) and not any(
+                        c.dep_ in ("oprd", "xcomp") and c.lemma_.lower() in entry["as_object"] for c in token.children):
+                    continue  # "described the strikes as a violation", "called the raids a violation"
                 if entry.get("needs_object") and not objects:
                     continue
                 if "needs_words" in entry and not any(
@@ -856,6 +861,12 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
                         tok.i not in attack_tokens):
                     key, hit_tok = entity_of_phrase(tok, view)
                     add_recipient(key, hit_tok or tok, 0.65)
+    if not mention.patients and kind in ("Warning", "Demand") and head.pos_ in ("VERB", "AUX"):
+        # "warned that Pakistan would face consequences": the one warned is the clause's subject
+        for comp in (c for c in head.children if c.dep_ == "ccomp"):
+            for subj in (c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")):
+                key, tok = entity_of_phrase(subj, view)
+                add_recipient(key, tok or subj, 0.65)
     if not mention.patients and kind not in ("Statement",):
         states = [h for h in hits_in(mention.sent, view) if h.type in ("State", "Place")]
         others = {view.state_of(h.key) for h in states} - {actor_state, None}

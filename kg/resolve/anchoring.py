@@ -20,11 +20,13 @@ from dataclasses import replace
 from datetime import date
 
 from kg.records import DocumentExtraction, Fact, RelativeDate
-from kg.resolve.events import CATEGORIES, Mention
+from kg.resolve.events import CATEGORIES, Mention, principals_of
 
 PRINCIPAL = {"Attack": "perpetrator", "DiplomaticAction": "actor"}
 OTHER = {"Attack": "target", "DiplomaticAction": "recipient"}
 CONFIDENCE_SCALE = 0.7  # a date inferred through other articles is less sure than one the text gives
+REACTIONS = {"Condemnation", "Warning", "Denial", "Demand", "Statement"}
+REACTION_CONFIDENCE = 0.35
 
 
 def needs_anchor(extraction: DocumentExtraction) -> bool:
@@ -48,7 +50,9 @@ def dated_first(items: Iterable[tuple]) -> Iterator[tuple]:
 def anchor_relative_dates(resolver, extraction: DocumentExtraction, facts: dict[str, list[Fact]],
                           iris: dict[str, str], explanations: list[str]) -> None:
     """Replace the document's RelativeDate facts by dates (or drop them), in ``extraction.facts`` and in
-    ``facts`` (subject -> facts). Entity IRIs (``iris``) must already be resolved."""
+    ``facts`` (subject -> facts); date undated reactions by the known date of the attack they answer.
+    Entity IRIs (``iris``) must already be resolved."""
+    _reactions_dated_by_known_attacks(resolver, extraction, facts, iris, explanations)
     if not needs_anchor(extraction):
         return
     anchor, why = extraction.publication_date, "the publication date"
@@ -72,6 +76,39 @@ def anchor_relative_dates(resolver, extraction: DocumentExtraction, facts: dict[
     extraction.facts = replaced
     for subject in list(facts):
         facts[subject] = [f for f in replaced if f.subject == subject]
+
+
+def _reactions_dated_by_known_attacks(resolver, extraction: DocumentExtraction, facts: dict[str, list[Fact]],
+                                     iris: dict[str, str], explanations: list[str]) -> None:
+    """"Kabul condemned the Pakistani air attacks" in an article that does not date them: when the attack
+    matches a known node with one date, the reaction is dated like it (reactions come the same day; low
+    confidence), as the extractor does within one article."""
+    events = {e.key: e for e in extraction.events}
+    added: list[Fact] = []
+    for event in extraction.events:
+        own = facts.get(event.key, [])
+        if event.category != "DiplomaticAction" or not set(event.types) & REACTIONS or any(
+                f.predicate == "date" for f in own):
+            continue
+        causes = [events[f.object] for f in own if f.predicate == "inResponseTo" and f.object in events]
+        for cause in causes:
+            cause_facts = facts.get(cause.key, [])
+            if cause.category != "Attack" or any(f.predicate == "date" for f in cause_facts):
+                continue  # dated in the article: the extractor already dated the reaction
+            iri, _ = resolver.events.match(_mention(resolver, cause, cause_facts, iris), set())
+            days = resolver.events.nodes[iri].dates if iri else set()
+            if len(days) == 1:
+                day = next(iter(days))
+                link = next(f for f in own if f.predicate == "inResponseTo" and f.object == cause.key)
+                evidence = replace(link.evidence, confidence=REACTION_CONFIDENCE)
+                added.append(Fact(event.key, "date", day, evidence, object_is_key=False))
+                explanations.append(f"event {event.key}: dated {day.isoformat()} like the attack it answers "
+                                    f"(<{iri}>, dated by other articles)")
+                break
+    if added:
+        extraction.facts = extraction.facts + added
+        for fact in added:
+            facts.setdefault(fact.subject, []).append(fact)
 
 
 def _anchor_from_matches(resolver, extraction: DocumentExtraction, facts: dict[str, list[Fact]],
@@ -100,12 +137,8 @@ def _mention(resolver, event, facts: list[Fact], iris: dict[str, str]) -> Mentio
         return {iris[f.object] for f in facts if f.predicate == predicate and f.object_is_key and f.object in iris}
 
     direct = objects(PRINCIPAL[event.category])
-    principals = set(direct)
     states = resolver.events.states
-    for p in direct:
-        node = resolver.entities.nodes.get(p)
-        if node and p not in states:
-            principals |= node.affiliations & states
+    principals = principals_of(direct, resolver.entities.nodes, states)
     targets, locations = objects(OTHER[event.category]), objects("location")
     dates = {f.object for f in facts if f.predicate == "date" and isinstance(f.object, date)}
     return Mention(key=event.key, category=event.category, types=set(event.types) | {event.category},

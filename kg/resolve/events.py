@@ -218,6 +218,22 @@ class EventIndex:
         return iri
 
 
+def principals_of(direct: set[str], entities: dict, states: set[str]) -> set[str]:
+    """The actors an event is blocked and matched by: the named ones, the bodies or groups they serve
+    ("a Taliban spokesman" -> the Taliban) and the States those serve ("the ministry" -> its State)."""
+    principals = set(direct)
+    for p in direct:
+        node = entities.get(p)
+        if node is None or p in states:
+            continue
+        principals |= node.affiliations
+        for up in node.affiliations - states:
+            above = entities.get(up)
+            if above is not None:
+                principals |= above.affiliations & states
+    return principals
+
+
 def symmetric(types: set[str], category: str) -> bool:
     """Whether an event of these types has two parties and no direction (a call, a meeting, talks)."""
     return category == "DiplomaticAction" and bool(types & set(coref_rules().get("symmetric_types", ())))

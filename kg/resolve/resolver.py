@@ -17,7 +17,7 @@ from kg.records import DocumentExtraction, EntityRecord, EventRecord, Fact, Reso
 from kg.resolve import states
 from kg.resolve.anchoring import anchor_relative_dates
 from kg.resolve.entities import EntityIndex, record_names
-from kg.resolve.events import CATEGORIES, EventIndex, Mention, coref_rules, type_phrase
+from kg.resolve.events import CATEGORIES, EventIndex, Mention, coref_rules, principals_of, type_phrase
 from kg.resolve.known import KnownEntity, KnownEvent
 from kg.resolve.names import display_name, family
 
@@ -153,11 +153,7 @@ class Resolver:
             return {iris[f.object] for f in facts if f.predicate == predicate and f.object_is_key and f.object in iris}
 
         direct = objects(PRINCIPAL[event.category])
-        principals = set(direct)
-        for p in direct:
-            node = self.entities.nodes.get(p)
-            if node and p not in self.events.states:
-                principals |= node.affiliations & self.events.states
+        principals = principals_of(direct, self.entities.nodes, self.events.states)
         targets = objects(OTHER[event.category])
         locations = objects("location")
         dates = {d for f in facts if f.predicate == "date" and (d := _as_date(f.object))}
