@@ -168,3 +168,15 @@ def test_spokesman_and_his_group_are_the_same_principal():
              "off": KnownEntity("off", {"Official"}, "Minister", affiliations={"min"})}
     assert principals_of({"sp"}, nodes, {"st"}) == {"sp", "grp"}
     assert principals_of({"off"}, nodes, {"st"}) == {"off", "min", "st"}
+
+
+def test_two_states_foreign_ministries_stay_apart():
+    """'Its Foreign Ministry' of two different states: the same words, two bodies (their State decides)."""
+    resolver = Resolver(BASE)
+    iris = []
+    for name, state in (("k.txt", "Kenya"), ("g.txt", "Ghana")):
+        b = DocBuilder(name, [f"{state}'s Foreign Ministry condemned the attack."], THU)
+        b.ent("m", "GovernmentBody", f"Ministry of Foreign Affairs of {state}", names={"Foreign Ministry"})
+        b.ent("s", "State", state).fact("m", "partOf", "s", 0)
+        iris.append(resolver.resolve(b.extraction()).iris["m"])
+    assert iris[0] != iris[1]

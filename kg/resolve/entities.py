@@ -102,6 +102,8 @@ class EntityIndex:
                 for iri in self.by_key.get((fam, key), ()):
                     if not types_compatible({record.type}, self.nodes[iri].types):
                         continue
+                    if fam != "person" and self._affiliation_conflict(iri, affiliations):
+                        continue  # Algeria's "Foreign Ministry" is not Turkey's
                     if fam == "person" and key.startswith("s:") and not self._same_person_skeleton(
                             names, iri, affiliations):
                         continue  # 'Omar Hassan' / 'Omar Hassanein', 'Hassan' / 'Hussein': one skeleton, two people

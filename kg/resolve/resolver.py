@@ -213,7 +213,7 @@ class Resolver:
 
 
 def _entity_order(record: EntityRecord) -> tuple:
-    """Non-persons first (affiliations resolve before persons), then full names before surnames."""
+    """States, then other non-persons (affiliations resolve first), then full names before surnames."""
     is_person = record.type in ("Person", "Official")
     single = len(record.name.split()) < 2
-    return (is_person, single, record.key)
+    return (is_person, record.type != "State", single, record.key)  # States first: affiliations resolve
