@@ -563,3 +563,16 @@ def test_called_the_raids_a_violation_and_warned_that_x_would_pay(nlp):
     events = summary(run(nlp, text))
     assert find(events, category="DiplomaticAction", types={"Condemnation"}) is not None, events
     assert find(events, category="DiplomaticAction", types={"Warning"}, recipient="Ethiopia") is not None, events
+
+
+def test_recall_of_envoys_to_two_states_is_two_recalls(nlp):
+    events = summary(run(nlp, "Kenya answered on Monday. Its Foreign Ministry said it had decided to recall its "
+                              "ambassadors to Uganda and Tanzania."))
+    recalls = [e for e in events if "EnvoyRecall" in e["types"]]
+    assert sorted(tuple(sorted(e["recipient"])) for e in recalls) == [("tanzania",), ("uganda",)], events
+    assert all(date(2024, 3, 18) in e.get("date", set()) for e in recalls)  # "answered on Monday"
+
+
+def test_what_a_state_is_accused_of_is_no_diplomatic_step(nlp):
+    events = summary(run(nlp, "Niger accused Benin of meddling by hosting opposition leaders."))
+    assert not [e for e in events if "Communication" in e["types"]], events

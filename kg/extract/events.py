@@ -751,6 +751,8 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                     break
         if kind is None:
             continue
+        if _accused_of(token):
+            continue  # "accusing Algeria of meddling by hosting separatist leaders": an allegation, no step
         if token.dep_ in ("xcomp", "advcl") and any(c.lower_ == "to" for c in token.children) and (
                 token.head.i in {m.head.i for m in mentions}):
             continue  # "summoned the envoy to protest the sanctions": the purpose of the summons
@@ -774,6 +776,19 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
             continue  # "urged calm", "called for an end to violence": an appeal, not a demand on a party
         mentions.append(mention)
     return mentions
+
+
+def _accused_of(token: Token) -> bool:
+    """Whether a word lies in what someone is accused or blamed of ("accused X of hosting ...")."""
+    accusing = ("accuse", "blame", "charge", "suspect")
+    for node in list(token.ancestors)[:5]:
+        if node.dep_ == "prep" and node.lower_ in ("of", "for") and node.head.lemma_.lower() in (
+                *accusing, "condemn", "criticize", "criticise"):
+            return node.head.lemma_.lower() in accusing
+        if node.dep_ == "prep" and node.lower_ == "by" and node.head.lemma_.lower() in accusing and any(
+                c.dep_ == "prep" and c.lower_ in ("of", "for") for c in node.head.children):
+            return True  # "accused X of meddling by hosting ...", the "by" hung on the verb
+    return False
 
 
 def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience,

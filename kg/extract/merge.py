@@ -10,7 +10,7 @@ event; a bare indefinite mention with no argument is dropped (it names no partic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.extract.context import EntityView
 from kg.extract.dates import PartialDate
@@ -36,6 +36,7 @@ class Event:
     date: PartialDate | None = None
     date_token: object | None = None
     date_confidence: float = 0.0
+    only_patients: frozenset[str] | None = None  # one of several per-recipient copies (see split_by_recipient)
 
     @property
     def last(self) -> int:
@@ -229,3 +230,23 @@ def final_types(event: Event, view: EntityView) -> tuple[str, ...]:
     if any(view.type_of(k) == "ArmedGroup" for k in event.agents()):
         return ("ArmedAssault",)
     return ("Attack",)
+
+
+PER_RECIPIENT = {"EnvoyRecall", "EnvoyExpulsion", "EnvoySummons", "RelationsSevered", "VisitSuspension"}
+
+
+def split_by_recipient(events: list[Event], view: EntityView) -> list[Event]:
+    """"Recalled its ambassadors to Mali and Niger": one recall per recipient State (each envoy is a step
+    of its own); other events, and steps aimed at one State, are left as they are."""
+    out: list[Event] = []
+    for event in events:
+        states = {view.state_of(k) for k in event.patients() if view.type_of(k) == "State"} - {None}
+        if event.category != "DiplomaticAction" or not event.types & PER_RECIPIENT or len(states) < 2:
+            out.append(event)
+            continue
+        for state in sorted(states, key=lambda k: min(r.token.i for m in event.mentions for r in m.patients
+                                                       if view.state_of(r.key) == k)):
+            others = {k for k in event.patients() if view.state_of(k) not in (None, state)}
+            copy = replace(event, only_patients=frozenset(event.patients() - others))
+            out.append(copy)
+    return out
