@@ -576,3 +576,23 @@ def test_recall_of_envoys_to_two_states_is_two_recalls(nlp):
 def test_what_a_state_is_accused_of_is_no_diplomatic_step(nlp):
     events = summary(run(nlp, "Niger accused Benin of meddling by hosting opposition leaders."))
     assert not [e for e in events if "Communication" in e["types"]], events
+
+
+def test_assault_rifles_are_no_assault(nlp):
+    events = summary(run(nlp, "Police said the two men carried assault rifles when Turkish channels filmed them."))
+    assert not [e for e in events if e["category"] == "Attack"], events
+
+
+def test_terrorist_attack_answered_by_strikes_stays_apart(nlp):
+    """'in response to the attack': the attack answered is not the strike that answers it."""
+    text = ("Gunmen attacked a police station in Kars on Wednesday, killing five officers. Hours later, Turkish "
+            "warplanes struck 20 PKK targets in northern Iraq in response to the attack. Erdogan condemned the "
+            "heinous terrorist attack.")
+    extraction = run(nlp, text)
+    events = summary(extraction)
+    strike = find(events, category="Attack", perpetrator="Turkey")
+    assault = find(events, category="Attack", location="Kars")
+    assert strike is not None and assault is not None and strike is not assault, events
+    keys = {e.key: e for e in extraction.events}
+    links = [(f.subject, f.object) for f in extraction.facts if f.predicate == "inResponseTo"]
+    assert any(keys[s].category == "Attack" and "Airstrike" in keys[s].types for s, _ in links), links

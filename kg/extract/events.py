@@ -132,6 +132,9 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
         for key in (f"{prev.lemma_.lower()} {lemma}" if prev is not None else None,
                     f"{prev.lower_} {lower}" if prev is not None else None, lemma, lower):
             if key and key in lex["nouns"]:
+                if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN") and " " not in key and (
+                        token.head.lemma_.lower() not in lex["nouns"]):
+                    return None  # "assault rifles", "attack helicopters": a kind of thing, no attack
                 types = set(lex["nouns"][key]) | _modifier_types(token)
                 if any(c.lower_ in lex["assault_people"] for c in token.conjuncts):
                     types.add("ArmedAssault")  # "a suicide bomber and gunmen attacked": both
@@ -506,6 +509,8 @@ def _split_by_state(mention: EventMention, view: EntityView) -> list[EventMentio
                     r.key != hit.key for r in clone.patients):
                 clone.patients.append(Role(hit.key, tok, 0.6))
         clone.date, clone.date_token, clone.date_confidence = mention.date, mention.date_token, mention.date_confidence
+        if not clone.patients or {r.key for r in clone.patients} <= {r.key for r in mention.patients}:
+            continue  # "Turkey strikes PKK in Iraq and Syria": one operation against one target, two places
         mention.locations = [r for r in mention.locations if r.token.i not in inside]
         mention.patients = [r for r in mention.patients if r.token.i not in inside and all(
             r.key != p.key for p in clone.patients)]
@@ -872,6 +877,10 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
         attack_tokens = {t.i for i in attack_heads for t in head.doc[i].subtree}
         if not mention.patients:  # "warned of serious consequences for Iran"
             for tok in head.subtree:
+                crosses = any(a.dep_ in ("conj", "ccomp", "advcl", "relcl") and a.pos_ in ("VERB", "AUX")
+                              for a in tok.ancestors if a.i != head.i and head in a.ancestors)
+                if crosses:
+                    continue  # "condemned the attack and offered condolences to the Somali people"
                 if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "against", "to") and tok.i != head.i and (
                         tok.i not in attack_tokens):
                     key, hit_tok = entity_of_phrase(tok, view)

@@ -87,6 +87,11 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
         if not mine_agents & theirs_agents:
             return None
         score += 2
+    terror = any(c.lower_ in ("terrorist", "terror", "suicide") for c in mention.head.children
+                 if c.dep_ in ("amod", "compound"))
+    if mention.category == "Attack" and terror and theirs_agents and all(
+            view.type_of(k) == "State" for k in theirs_agents):
+        return None  # "the heinous terrorist attack" is not a state's airstrike
     if mention.category == "Attack":
         # a state does not attack its own forces: "drones hit the army's academy" and "government forces
         # pounded Idlib" are two attacks
@@ -145,6 +150,9 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
         if mention.habitual:
             continue
         fits = [(score, event) for event in events if (score := _score(event, mention, view)) is not None]
+        if _answered(mention):
+            # "... destroyed 32 targets in response to the attack": the attack answered is not this sentence's
+            fits = [(s, e) for s, e in fits if all(m.sent.start != mention.sent.start for m in e.mentions)]
         chosen = None
         headline = [(s, e) for s, e in fits if all(m.headline for m in e.mentions) and not mention.headline]
         if headline and mention.category == "Attack" and not _lead_taken(events, headline[0][1]):
@@ -198,9 +206,17 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
     return events
 
 
+RESPONSE_NOUNS = {"response", "retaliation", "reprisal", "revenge", "answer", "reaction"}
+
+
+def _answered(mention: EventMention) -> bool:
+    """Whether a mention is what something answers: "in response to the attack", "retaliation for it"."""
+    return any(node.lemma_.lower() in RESPONSE_NOUNS for node in list(mention.head.ancestors)[:3])
+
+
 def _lead_taken(events: list[Event], title: Event) -> bool:
     """Whether an attack told after the title already exists (the title then summarised that one)."""
-    return any(e is not title and e.category == "Attack" and not any(m.headline for m in e.mentions) for e in events)
+    return any(e is not title and e.category == "Attack" and any(not m.headline for m in e.mentions) for e in events)
 
 
 def _substantial(mention: EventMention) -> bool:
