@@ -596,3 +596,17 @@ def test_terrorist_attack_answered_by_strikes_stays_apart(nlp):
     keys = {e.key: e for e in extraction.events}
     links = [(f.subject, f.object) for f in extraction.facts if f.predicate == "inResponseTo"]
     assert any(keys[s].category == "Attack" and "Airstrike" in keys[s].types for s, _ in links), links
+
+
+def test_capital_before_attack_is_the_place_and_modal_verbs_tell_no_attack(nlp):
+    events = summary(run(nlp, "Analysis: The Nairobi attack shows al-Shabaab can hit the government where it "
+                              "lives.\n\nGunmen stormed a shopping mall in Nairobi on Monday, killing 12 people."))
+    attacks = [e for e in events if e["category"] == "Attack"]
+    assert len(attacks) == 1 and "kenya" not in attacks[0].get("perpetrator", set()), events
+
+
+def test_claim_without_the_attack_named_gives_the_attacker(nlp):
+    text = ("Gunmen stormed a hotel in Mogadishu on Friday, killing 20 people. Al-Shabaab claimed "
+            "responsibility in a statement on its radio station.")
+    hit = find(summary(run(nlp, text)), category="Attack", location="Mogadishu")
+    assert hit is not None and "al-shabaab" in hit.get("perpetrator", set()), summary(run(nlp, text))

@@ -24,7 +24,7 @@ from kg.extract.events import EventMention, attack_mentions, diplomatic_mentions
 from kg.extract.evidence import sentence_evidence
 from kg.extract.merge import SYMMETRIC, Event, final_types, merge_mentions, split_by_recipient
 from kg.extract.relations import link_casualties, link_responses
-from kg.extract.roles import Role, Salience, dates_under, entity_of_phrase
+from kg.extract.roles import Role, Salience, agent_of_verb, dates_under, entity_of_phrase
 from kg.records import Document, DocumentExtraction, EventRecord, Fact, RelativeDate
 
 __all__ = ["extract", "publication_date"]
@@ -132,17 +132,32 @@ def _resolve_relative_dates(per_sentence) -> None:
 
 
 def _blamed_attackers(doc: Doc, events: list[Event], view: EntityView) -> None:
-    """"Drones hit the port on Tuesday. The army blamed the RSF.": an attack with no known attacker, told
-    in this or the four sentences before, was carried out by the party blamed (as alleged: 0.5)."""
+    """"Drones hit the port on Tuesday. The army blamed the RSF." / "X claimed responsibility in a
+    statement": an attack with no known attacker, told in this or the four sentences before, was carried
+    out by the party blamed (as alleged: 0.5) or claiming it (0.65)."""
     sents = list(doc.sents)
+    claimed = ("responsibility", "credit", "operation", "attack", "attacks", "assault", "raid", "bombing")
     for number, sent in enumerate(sents):
         for token in sent:
-            if token.pos_ != "VERB" or token.lemma_.lower() not in ("blame", "accuse"):
+            lemma = token.lemma_.lower()
+            if token.pos_ != "VERB" or lemma not in ("blame", "accuse", "claim"):
                 continue
-            if any(c.dep_ == "prep" and c.lower_ in ("for", "of") for c in token.children):
+            confidence = 0.5
+            if lemma == "claim":
+                # "JNIM claimed responsibility in a statement", "claimed the operation within hours"
+                objects = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in claimed]
+                if not objects or any(c.dep_ == "prep" and c.lower_ == "for" for o in objects for c in o.children):
+                    continue  # "claimed responsibility for the bombing" is read with the bombing
+                role = agent_of_verb(token, view, Salience(view))
+                found = [(role.key, role.token)] if role is not None and view.type_of(role.key) in (
+                    "ArmedGroup", "State") else []
+                confidence = 0.65
+            elif any(c.dep_ == "prep" and c.lower_ in ("for", "of") for c in token.children):
                 continue  # "blamed X for the bombing" is read with the bombing; "accused X of arming" is no attack
-            found = [entity_of_phrase(c, view, {"ArmedGroup", "State"}) for c in token.children if c.dep_ == "dobj"]
-            found = [(key, tok) for key, tok in found if key is not None]
+            else:
+                found = [entity_of_phrase(c, view, {"ArmedGroup", "State"}) for c in token.children
+                         if c.dep_ == "dobj"]
+                found = [(key, tok) for key, tok in found if key is not None]
             if not found:
                 continue
             start = sents[max(0, number - 4)].start
@@ -152,7 +167,7 @@ def _blamed_attackers(doc: Doc, events: list[Event], view: EntityView) -> None:
                 attack = max(open_attacks, key=lambda e: e.last)
                 key, tok = found[0]
                 first = min(attack.mentions, key=lambda m: m.head.i)
-                first.agents.append(Role(key, tok, 0.5))
+                first.agents.append(Role(key, tok, confidence))
 
 
 def _reactions_of(event: Event, sent_mentions: list[EventMention]) -> list[Event]:

@@ -237,6 +237,9 @@ def _flags(head: Token, mention: EventMention) -> None:
         mention.habitual = True  # "a base for attacks", "the threat of attacks"
     if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "neg" for c in head.children):
         mention.habitual = True  # "did not attack": no event
+    if head.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might", "will", "would",
+                                                                   "shall", "should", "must") for c in head.children):
+        mention.habitual = True  # "shows JNIM can hit the junta", "vowed it would strike": no attack told
     if head.pos_ == "VERB" and head.dep_ in ("xcomp", "ccomp", "pcomp") and head.head.lemma_.lower() in (
             "deny", "refute", "reject", "dismiss"):
         mention.habitual = True  # "Russia denied targeting civilians": a denied attack is not reported as one
@@ -265,6 +268,13 @@ def _light_verb(head: Token) -> Token | None:
     if node.dep_ == "nsubjpass" and node.head.lemma_.lower() in lex["light_verbs"]:
         return node.head
     return None
+
+
+def _capital(token: Token) -> bool:
+    """Whether a state's mention is its capital's name ("the Bamako attack" is where, not who)."""
+    span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    info = getattr(span._, "kg", None) if span is not None and span.has_extension("kg") else None
+    return isinstance(info, dict) and info.get("how") == "capital"
 
 
 def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Token | None) -> Role | None:
@@ -298,7 +308,7 @@ def _agent_of_noun(head: Token, view: EntityView, salience: Salience, light: Tok
     for child in head.children:
         if child.dep_ in ("compound", "amod", "nmod"):
             hit = view.at(child)
-            if hit is not None and hit.type != "Place" and (key := view.as_actor(hit)):
+            if hit is not None and hit.type != "Place" and not _capital(child) and (key := view.as_actor(hit)):
                 return Role(key, child, 0.7 if child.dep_ == "compound" else 0.65)  # not "the Bamako attack"
     if light is not None:
         if light.lower_ == "of" or light.pos_ == "NOUN":  # "Tehran's claim of responsibility for"
@@ -601,7 +611,7 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
     if head.pos_ != "VERB" and not any(view.type_of(p.key) == "Place" for p in places):
         for child in head.children:  # "the Bamako attack", "the Beirut strike"
             hit = view.at(child) if child.dep_ in ("compound", "nmod") else None
-            if hit is not None and hit.type == "Place":
+            if hit is not None and (hit.type == "Place" or _capital(child)):
                 places.insert(0, Role(hit.key, child, 0.7))
                 break
     agent_keys = {r.key for r in mention.agents}
