@@ -610,3 +610,17 @@ def test_claim_without_the_attack_named_gives_the_attacker(nlp):
             "responsibility in a statement on its radio station.")
     hit = find(summary(run(nlp, text)), category="Attack", location="Mogadishu")
     assert hit is not None and "al-shabaab" in hit.get("perpetrator", set()), summary(run(nlp, text))
+
+
+def test_expelling_troops_is_no_envoy_expulsion_and_rupture_severs(nlp):
+    events = summary(run(nlp, "Having expelled French forces, Niger has few friends left."))
+    assert not [e for e in events if "EnvoyExpulsion" in e["types"]], events
+    events = summary(run(nlp, "Burkina Faso ruptured diplomatic relations with Ukraine on Sunday."))
+    assert find(events, types={"RelationsSevered"}, actor="Burkina Faso", recipient="Ukraine") is not None, events
+
+
+def test_denial_after_an_attack_takes_its_day(nlp):
+    text = ("A rocket hit a football field in Majdal Shams on Saturday, killing 12 children. Hezbollah issued a "
+            "categorical denial.")
+    hit = find(summary(run(nlp, text)), category="DiplomaticAction", types={"Denial"})
+    assert hit is not None and date(2024, 3, 16) in hit.get("date", set()), summary(run(nlp, text))

@@ -233,6 +233,15 @@ def _reaction_dates(events: list[Event]) -> None:
             if cause.category == "Attack" and cause.date is not None and cause.date.full:
                 event.date, event.date_token, event.date_confidence = cause.date, token, 0.4
                 break
+        if event.date is None and not event.responds_to and event.types & {"Condemnation", "Denial"}:
+            # "Hezbollah issued a categorical denial": said of the attack just told, on its day (weak)
+            start = min(m.head.i for m in event.mentions)
+            before = [e for e in events if e.category == "Attack" and e.date is not None and e.date.full
+                      and min(m.head.i for m in e.mentions) < start]
+            if before:
+                cause = max(before, key=lambda e: max(m.head.i for m in e.mentions if m.head.i < start))
+                first = min(event.mentions, key=lambda m: m.head.i)
+                event.date, event.date_token, event.date_confidence = cause.date, first.head, 0.35
 
 
 def _dates_from_neighbours(events: list[Event], view: EntityView, doc: Doc, pub: date | None) -> None:

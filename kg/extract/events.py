@@ -901,6 +901,13 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
             for subj in (c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")):
                 key, tok = entity_of_phrase(subj, view)
                 add_recipient(key, tok or subj, 0.65)
+    if not mention.patients and kind == "Denial":
+        # "X accused Y of arming the rebels - an accusation Y denies": the denial answers the accuser
+        for verb in (t for t in mention.sent if t.lemma_.lower() in ("accuse", "blame", "allege") and t.i != head.i):
+            role = agent_of_verb(verb, view, salience)
+            if role is not None:
+                add_recipient(role.key, role.token, min(role.confidence, 0.6))
+                break
     if not mention.patients and kind not in ("Statement",):
         states = [h for h in hits_in(mention.sent, view) if h.type in ("State", "Place")]
         others = {view.state_of(h.key) for h in states} - {actor_state, None}
