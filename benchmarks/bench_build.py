@@ -21,6 +21,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,6 +38,20 @@ def corpus(docs: int, work: Path, seed: int = 7) -> Path:
     if not path.exists():
         write_jsonl(docs, path, seed)
     return path
+
+
+def corpus_folder(docs: int, work: Path, seed: int = 7, per_file: int = 500) -> Path:
+    """The same articles as :func:`corpus`, as a folder of JSONL files of ``per_file`` articles: how a large
+    corpus is given to ``kg build`` (one JSONL file is read whole and capped by KG_MAX_DOCUMENT_BYTES)."""
+    folder = work / f"corpus-{docs}-s{seed}"
+    if not folder.is_dir():
+        lines = corpus(docs, work, seed).read_text(encoding="utf-8").splitlines(keepends=True)
+        tmp = work / f".{folder.name}.tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        for i in range(0, len(lines), per_file):
+            (tmp / f"part-{i // per_file:05d}.jsonl").write_text("".join(lines[i:i + per_file]), encoding="utf-8")
+        tmp.rename(folder)
+    return folder
 
 
 def _documents(path: Path):
@@ -79,6 +94,87 @@ def memory_run(path: Path, jobs: int) -> dict:
     done = subprocess.run([sys.executable, "-c", code, str(path), str(jobs)], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _status_mb(field_: str) -> float:
+    """A field of /proc/self/status (VmRSS: resident now, VmHWM: peak so far) in MB."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(field_ + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def memory_child(path: Path, every: int, trace: bool, top: int = 15) -> None:
+    """In a fresh process: build ``path`` into a persistent store and print one JSON line per ``every``
+    documents (RSS now and peak, Python heap if ``trace``, sizes of what may grow), then the largest
+    heap growths by source line between the first and the last checkpoint."""
+    import gc
+    import tempfile
+    import tracemalloc
+
+    from kg.config import Settings
+    from kg.pipeline import Builder
+    from kg.store import KGStore
+
+    if trace:
+        tracemalloc.start(1)
+    first: list = []
+    started = time.perf_counter()
+
+    def sizes(builder: Builder) -> dict:
+        vocab = builder.nlp.vocab
+        return {"entities": len(builder.resolver.entities.nodes), "events": len(builder.resolver.events.nodes),
+                "strings": len(vocab.strings), "lexemes": len(vocab), "gc_objects": len(gc.get_objects())}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        builder = Builder(KGStore(Path(tmp) / "s"), Settings())
+        done = [0]
+
+        def checkpoint(label: str | int) -> None:
+            point = {"docs": label, "seconds": round(time.perf_counter() - started, 1),
+                     "rss_mb": round(_status_mb("VmRSS"), 1), "peak_mb": round(_status_mb("VmHWM"), 1),
+                     **sizes(builder)}
+            if trace:
+                current, peak = tracemalloc.get_traced_memory()
+                point.update(heap_mb=round(current / 2**20, 1), heap_peak_mb=round(peak / 2**20, 1))
+                snap = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+                if not first:
+                    first.append(snap)
+                else:
+                    point["growth"] = [f"{s.size_diff / 2**20:+.2f} MB {s.count_diff:+d} "
+                                       f"{s.traceback[0].filename.split('site-packages/')[-1]}:{s.traceback[0].lineno}"
+                                       for s in snap.compare_to(first[0], "lineno")[:top]]
+                    point["by_file"] = [f"{s.size / 2**20:.2f} MB {s.traceback[0].filename.split('site-packages/')[-1]}"
+                                        for s in snap.statistics("filename")[:top]]
+            print(json.dumps(point), flush=True)
+
+        def progress(_read, item) -> None:
+            done[0] += 1
+            if done[0] % every == 0:
+                checkpoint(done[0])
+
+        report_ = builder.build([path], progress=progress)
+        checkpoint(f"end ({report_.built} built, {report_.triples_after:,} triples)")
+
+
+def memory_curve(path: Path, every: int, trace: bool = False, echo: bool = False) -> list[dict]:
+    """Run :func:`memory_child` in a fresh process (so the peak is this build's alone) and collect its lines
+    (printed as they come with ``echo``: a 10,000-article curve takes many minutes)."""
+    code = ("import sys; from pathlib import Path; from benchmarks.bench_build import memory_child; "
+            "memory_child(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == '1')")
+    points = []
+    with subprocess.Popen([sys.executable, "-c", code, str(path), str(every), "1" if trace else "0"],
+                          stdout=subprocess.PIPE, text=True, cwd=ROOT) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.startswith("{"):
+                points.append(json.loads(line))
+                if echo:
+                    print(line, end="", flush=True)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, "memory_child")
+    return points
 
 
 def run(docs: int, work: Path, warmup: int = 80, memory_sizes: tuple[int, ...] = (), results: Path | None = None,
@@ -131,10 +227,18 @@ def main() -> None:
                         help="warm-up articles (other texts), enough to meet every state once: place keys are "
                              "computed once per state and process")
     parser.add_argument("--memory", type=int, nargs="*", default=[], help="corpus sizes for the memory rows")
+    parser.add_argument("--curve", type=int, metavar="DOCS",
+                        help="only the memory curve: build DOCS generated articles into a persistent store in a fresh "
+                             "process and print RSS (and with --trace the Python heap) every --every documents")
+    parser.add_argument("--every", type=int, default=1000)
+    parser.add_argument("--trace", action="store_true", help="tracemalloc: heap size and its growth by source line")
     parser.add_argument("--no-parallel", action="store_true")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--results", type=Path)
     args = parser.parse_args()
+    if args.curve:
+        memory_curve(corpus_folder(args.curve, args.work), args.every, args.trace, echo=True)
+        return
     run(args.docs, args.work, args.warmup, tuple(args.memory), args.results, not args.no_parallel)
 
 

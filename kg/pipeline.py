@@ -28,6 +28,12 @@ from kg.store import KGStore
 
 log = logging.getLogger(__name__)
 
+#: A persistent store is flushed after this many triples: Oxigraph's RocksDB keeps each of its ~11 column
+#: families' writes in memtables of up to 64 MB x 2 until it flushes them itself, which was ~900 MB of a
+#: 1 GB build at 2,000 articles (benchmarks/bench_build.py --curve); flushing every 50k triples keeps the
+#: memtables to a few MB at the cost of a few more, smaller SST files.
+FLUSH_EVERY_TRIPLES = 50_000
+
 
 @dataclass
 class BuildReport:
@@ -128,6 +134,26 @@ def _pipe_safely(nlp, documents: Iterable[Document], batch_size: int) -> Iterato
 
 
 def _extract_all(nlp, documents: Iterable[Document], batch_size: int) -> Iterator[Extracted]:
+    """Parse and extract batch by batch, each batch inside one spaCy memory zone.
+
+    spaCy's StringStore and vocab keep every new word of every text for the life of the pipeline
+    (names, numbers, typos: tens of MB per 100k real articles). Strings first seen inside
+    ``nlp.memory_zone()`` are freed when it closes, so the batch's Docs are turned into plain
+    records (:class:`DocumentExtraction`, no spaCy objects) inside the zone and only those leave it.
+    """
+    it = iter(documents)
+    while chunk := list(itertools.islice(it, batch_size)):
+        with _memory_zone(nlp):
+            done = list(_extract_chunk(nlp, chunk, batch_size))
+        yield from done
+
+
+def _memory_zone(nlp):
+    zone = getattr(nlp, "memory_zone", None)  # spaCy >= 3.8
+    return zone() if zone is not None else contextlib.nullcontext()
+
+
+def _extract_chunk(nlp, documents: list[Document], batch_size: int) -> Iterator[Extracted]:
     for document, doc in _pipe_safely(nlp, documents, batch_size):
         if isinstance(doc, Exception):
             yield document, doc, 0
@@ -172,6 +198,7 @@ class Builder:
         extracted = self._extract_parallel(documents, jobs) if jobs > 1 else self._extract_here(documents)
         extracted = dated_first(extracted)  # undated articles' weekdays are anchored on the dated ones' events
 
+        unflushed = 0
         for document, extraction, words in extracted:
             try:
                 if isinstance(extraction, Exception):
@@ -183,6 +210,10 @@ class Builder:
                 self._skip(report, Skipped(document.name, f"extraction failed: {exc}"), strict, progress)
                 continue
             if self.store.add_graph(graph_iri(document.id, self.settings.base), triples):
+                unflushed += len(triples)
+                if unflushed >= FLUSH_EVERY_TRIPLES:  # bounded memtables: see FLUSH_EVERY_TRIPLES
+                    self.store.flush()
+                    unflushed = 0
                 report.built += 1
                 report.entities += len(extraction.entities)
                 report.events += len(extraction.events)
