@@ -180,3 +180,15 @@ def test_two_states_foreign_ministries_stay_apart():
         b.ent("s", "State", state).fact("m", "partOf", "s", 0)
         iris.append(resolver.resolve(b.extraction()).iris["m"])
     assert iris[0] != iris[1]
+
+
+def test_a_district_and_its_city_are_the_same_location():
+    resolver = Resolver(BASE)
+    named = _attack("c.txt", "Boko Haram", "Maiduguri", THU)
+    first = resolver.resolve(named.extraction()).iris["a"]
+    b = DocBuilder("d.txt", ["An attack hit Gwange, a district of Maiduguri, in Nigeria."], THU)
+    b.ent("td", "State", "Chad").ent("city", "Place", "Maiduguri").fact("city", "locatedIn", "td", 0)
+    b.ent("pl", "Place", "Gwange").fact("pl", "locatedIn", "city", 0)
+    b.event("a", "Attack", ["Attack"], "attack", 0).fact("a", "location", "pl", 0)
+    b.fact("a", "date", THU, 0, key=False)
+    assert resolver.resolve(b.extraction()).iris["a"] == first  # unattributed: needs the shared place

@@ -624,3 +624,19 @@ def test_denial_after_an_attack_takes_its_day(nlp):
             "categorical denial.")
     hit = find(summary(run(nlp, text)), category="DiplomaticAction", types={"Denial"})
     assert hit is not None and date(2024, 3, 16) in hit.get("date", set()), summary(run(nlp, text))
+
+
+def test_reserves_the_right_to_respond_is_a_warning_and_dismissing_a_claim_a_denial(nlp):
+    events = summary(run(nlp, "Chad said it reserves the right to respond to this aggression by all means. "
+                              "Sudan dismissed the allegations made by Chad."))
+    assert find(events, types={"Warning"}, actor="Chad") is not None, events
+    assert find(events, types={"Denial"}, actor="Sudan") is not None, events
+
+
+def test_attackers_identified_as_members_of_a_group(nlp):
+    text = ("Two gunmen attacked a police station in Kars on Wednesday, killing five officers. The attackers "
+            "had been identified as members of the PKK, the minister said. President Recep Tayyip Erdogan "
+            "condemned the attack.")
+    events = summary(run(nlp, text))
+    assert find(events, category="Attack", perpetrator="PKK") is not None, events
+    assert find(events, types={"Condemnation"}, recipient="PKK") is not None, events

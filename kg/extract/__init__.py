@@ -24,7 +24,7 @@ from kg.extract.events import EventMention, attack_mentions, diplomatic_mentions
 from kg.extract.evidence import sentence_evidence
 from kg.extract.merge import SYMMETRIC, Event, final_types, merge_mentions, split_by_recipient
 from kg.extract.relations import link_casualties, link_responses
-from kg.extract.roles import Role, Salience, agent_of_verb, dates_under, entity_of_phrase
+from kg.extract.roles import Role, Salience, agent_of_verb, dates_under, entity_of_phrase, prep_objects
 from kg.records import Document, DocumentExtraction, EventRecord, Fact, RelativeDate
 
 __all__ = ["extract", "publication_date"]
@@ -131,6 +131,9 @@ def _resolve_relative_dates(per_sentence) -> None:
                         break
 
 
+ATTACKERS = {"attacker", "assailant", "gunman", "bomber", "perpetrator", "militant", "fighter", "suspect"}
+
+
 def _blamed_attackers(doc: Doc, events: list[Event], view: EntityView) -> None:
     """"Drones hit the port on Tuesday. The army blamed the RSF." / "X claimed responsibility in a
     statement": an attack with no known attacker, told in this or the four sentences before, was carried
@@ -140,10 +143,16 @@ def _blamed_attackers(doc: Doc, events: list[Event], view: EntityView) -> None:
     for number, sent in enumerate(sents):
         for token in sent:
             lemma = token.lemma_.lower()
-            if token.pos_ != "VERB" or lemma not in ("blame", "accuse", "claim"):
+            if token.pos_ != "VERB" or lemma not in ("blame", "accuse", "claim", "identify"):
                 continue
             confidence = 0.5
-            if lemma == "claim":
+            if lemma == "identify":
+                # "the attackers had been identified as members of the PKK"
+                subjects = [c for c in token.children if c.dep_ == "nsubjpass" and c.lemma_.lower() in ATTACKERS]
+                found = [entity_of_phrase(p, view, {"ArmedGroup", "State"}) for _, p in prep_objects(token, {"as"})]
+                found = [(key, tok) for key, tok in found if key is not None] if subjects else []
+                confidence = 0.6
+            elif lemma == "claim":
                 # "JNIM claimed responsibility in a statement", "claimed the operation within hours"
                 objects = [c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in claimed]
                 if not objects or any(c.dep_ == "prep" and c.lower_ == "for" for o in objects for c in o.children):

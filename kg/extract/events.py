@@ -690,7 +690,8 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
     """Every diplomatic action in a sentence, with actor and recipient."""
     lex = load("diplomatic_lexicon")
     groups = {"envoy": lex["envoy_words"], "visit": lex["visit_words"], "relations": lex["relations_words"],
-              "counterpart": lex["counterpart_words"], "claim": lex["claim_words"], "statement": ["statement"]}
+              "counterpart": lex["counterpart_words"], "claim": lex["claim_words"], "statement": ["statement"],
+              "right": lex["right_words"]}
     mentions: list[EventMention] = []
     taken: set[int] = set()
     shared_actor: Role | None = None

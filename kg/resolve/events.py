@@ -59,8 +59,9 @@ class Mention:
 
 
 class EventIndex:
-    def __init__(self, base: str):
+    def __init__(self, base: str, entities: dict | None = None):
         self.base = base
+        self.entities = entities if entities is not None else {}  # IRI -> KnownEntity (for locatedIn)
         self.nodes: dict[str, KnownEvent] = {}
         self.territories: dict[str, set[str]] = defaultdict(set)  # node IRI -> territories
         self.by_date: dict[tuple, set[str]] = defaultdict(set)
@@ -175,8 +176,8 @@ class EventIndex:
         if specific_m & specific_n:
             score += weights["same_type"]
             why.append("same type")
-        if (m.locations - m.territories) & node.locations:
-            score += weights["same_location"]
+        if self._places(m.locations - m.territories) & self._places(node.locations - territories):
+            score += weights["same_location"]  # the same place, or one inside the other (a district of a city)
             why.append("same location")
         return score, why
 
@@ -203,6 +204,20 @@ class EventIndex:
         if rivals and not m.dates:
             return None, f"ambiguous: {len(rivals) + 1} events fit equally well"
         return best[1], f"score {best[0]} ({', '.join(best[2])})"
+
+    def _places(self, locations: set[str]) -> set[str]:
+        """Locations with the places they lie in, short of States (a district -> its city)."""
+        found, frontier = set(locations), list(locations)
+        for _ in range(4):
+            nxt = []
+            for place in frontier:
+                node = self.entities.get(place)
+                for up in node.containers if node is not None else ():
+                    if up not in found and up not in self.states:
+                        found.add(up)
+                        nxt.append(up)
+            frontier = nxt
+        return found
 
     # -- minting -----------------------------------------------------------------------------
     def mint(self, m: Mention, principal: str | None, other: str | None, doc_id: str) -> str:

@@ -41,7 +41,7 @@ class Resolver:
     def __init__(self, base: str, known: Iterable[KnownEntity | KnownEvent] = ()):
         self.base = base
         self.entities = EntityIndex(base)
-        self.events = EventIndex(base)
+        self.events = EventIndex(base, self.entities.nodes)  # entity nodes: where places lie, for matching
         known = list(known)
         for item in known:
             if isinstance(item, KnownEntity):
