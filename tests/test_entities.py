@@ -344,3 +344,44 @@ def test_operation_codename_is_not_a_person(index_of):
     index = index_of("Militants were killed in the operation, codenamed ‘Sahil Tufan,’ the army said. "
                      "Another raid was dubbed Nadim Karaev by commanders.")
     assert not [r for r in index.records if r.type in ("Person", "Official")]
+
+
+@pytest.mark.parametrize("text, name, position, state", [
+    # appositive title after a possessive determiner or 'the <demonym>'
+    ("The Arms Control Agency said no depot was hit, and its director general, Lena Vostrikova, urged calm.",
+     "Lena Vostrikova", "Director-General", None),
+    ("Colombia sent a note to the Venezuelan diplomat, Rosa Quintero, over the seizure of the ferry.",
+     "Rosa Quintero", "Diplomat", "Venezuela"),
+    # 'the <title> of <State> <Name>' with or without a comma
+    ("The talks began when the Prime Minister of Kenya Daniel Kiprono met rebel envoys.", "Daniel Kiprono",
+     "Prime Minister", "Kenya"),
+    ("Ghana expelled the ambassador of Togo, Kodjo Mensah Afolabi, and ordered him to leave.",
+     "Kodjo Mensah Afolabi", "Ambassador", "Togo"),
+    # a title the list gained: office names of cabinets and advisers
+    ("Thailand's Chief Cabinet Secretary Somchai Rattanakul said Bangkok had lodged a protest.",
+     "Somchai Rattanakul", "Chief Cabinet Secretary", "Thailand"),
+])
+def test_officials_in_appositives_and_title_of_state(index_of, text, name, position, state):
+    index = index_of(text)
+    official = by_name(index, name)
+    assert official.type == "Official"
+    assert facts(index, official.key, "position") == [position]
+    if state:
+        assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {state}
+
+
+def test_official_name_the_ner_cut_short_is_whole(index_of):
+    index = index_of("Dozens were hurt in the shelling. Pavel Ignatov, the acting governor of the province, "
+                     "declared an emergency. Days later the President Omar Abdi Warsame signed a decree. "
+                     "The siege ended. Maj Gen Ali Reza Tabrizi, the director general of Defence Media, said all "
+                     "were killed.")
+    names = {r.name for r in index.records if r.type == "Official"}
+    assert {"Pavel Ignatov", "Omar Abdi Warsame", "Ali Reza Tabrizi"} <= names
+
+
+def test_listed_office_holder_named_without_title_is_an_official(index_of):
+    index = index_of("Fighters loyal to William Ruto were said to have left the camp.")
+    official = by_name(index, "William Ruto")
+    assert official.type == "Official"
+    assert facts(index, official.key, "position") == ["President"]
+    assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {"Kenya"}

@@ -292,6 +292,9 @@ class _Builder:
                 self._place_facts(key, span, info, conf)
             if record.type == "ArmedGroup":
                 self._based_in(key, span)
+        for key, span, _info in self.pending:
+            if self.index.get(key).type in ("Official", "Person") and self._office_holder(self.index.get(key)):
+                self._known_office(key, span)
         # officials the text gives no state for: a known office holder's State, else a guess from the text
         for key, span, info in self.pending:
             record = self.index.get(key)
@@ -304,6 +307,18 @@ class _Builder:
                     self.index.add_fact(key, "affiliation", target, self.evidence(span, 0.8))
             elif record.type == "Official" and info.get("position"):
                 self._default_affiliation(key, span, info["position"])
+
+    def _known_office(self, key: str, span: Span) -> None:
+        """A person the office-holder list knows ('Bashar al-Assad' named without a title) is an Official;
+        the list's office is their position when the text states none."""
+        record = self.index.get(key)
+        holders = self.gaz.office_holders if self.gaz else {}
+        office = next((holders[k][1] for k in (norm(_clean_name(n)) for n in sorted({record.name, *record.names}))
+                       if " " in k and k in holders), None)
+        if record.type == "Person":
+            record.type = "Official"
+        if office and not any(f.subject == key and f.predicate == "position" for f in self.index.facts):
+            self.index.add_fact(key, "position", office, self.evidence(span, 0.7), False)
 
     def _has_affiliation(self, key: str) -> bool:
         return any(f.subject == key and f.predicate == "affiliation" for f in self.index.facts)

@@ -73,7 +73,8 @@ GENERIC_NAME_WORDS = frozenset({"the", "a", "an", "this", "that", "he", "she", "
 POSSESSIVE = frozenset({"'s", "’s", "'"})
 RANK_WORDS = frozenset({"lieutenant", "major", "general", "brigadier", "colonel", "captain", "admiral", "rear",
                         "vice", "sergeant", "marshal", "commander", "lt", "gen", "brig", "col", "maj", "capt",
-                        "adm", "sgt", "sheikh", "sir", "dr", "mr", "mrs", "ms"})
+                        "adm", "sgt", "sheikh", "sir", "dr", "mr", "mrs", "ms", "excellency", "comrade",
+                        "respected", "honourable", "honorable"})
 # Capitalised last words that make a name a subdivision ("Borno State", "Kunar Province").
 SUBDIVISION_TITLES = frozenset({"State", "Province", "Region", "District", "Governorate", "County", "Oblast",
                                 "Prefecture", "Department", "Municipality"})
@@ -497,6 +498,12 @@ class KGEntities:
             j = i + 1
             while j < len(doc) and doc[j].ent_iob_ == "I":
                 j += 1
+            # "President Hassan Sheikh Mohamud" where the NER stopped at "Hassan Sheikh": a capitalised
+            # word right after the span, in no entity, is the rest of the name
+            while j < len(doc) and j - i < 5 and doc[j].is_title and doc[j].is_alpha \
+                    and doc[j].ent_type_ in ("", "PERSON") \
+                    and doc[j].pos_ == "PROPN" and doc[j].lower_ not in GENERIC_NAME_WORDS:
+                j += 1
             return j
         j = i
         while j < len(doc) and j - i < 5:
@@ -545,24 +552,42 @@ class KGEntities:
                 affiliation = state.info["state"] if state else _span_ref(doc, named) if named else None
             # "Foreign Minister Sergei Lavrov" / "the deputy governor, Amina Yusuf"
             name_start = end
-            if end < len(doc) and doc[end].text == "," and start > 0 and (
-                    doc[start - 1].text in POSSESSIVE or doc[start - 1].lower_ in {"the", "its", "his", "her"}):
-                name_start = end + 1
+            lead = _determiner_before(doc, start, states_by_end, self.gaz.office_skip)
+            of_state = self._of_state_end(doc, end, of_end, states_by_end)
+            if end < len(doc) and doc[end].text == "," and lead > 0 and (
+                    doc[lead - 1].text in POSSESSIVE or doc[lead - 1].lower_ in {"the", "its", "his", "her"}):
+                name_start = end + 1  # "its director general, X" / "the Chinese diplomat, X"
             elif of_end > end and of_end < len(doc) and doc[of_end].text == "," and not (
                     start >= 2 and doc[start - 1].text == "," and doc[start - 2].ent_type_ == "PERSON"):
                 name_start = of_end + 1  # "Spokesman of the Government, Colonel Abdoulaye Maiga"
+            elif of_state is not None:
+                # "the Prime Minister of Ethiopia Abiy Ahmed", "the ambassador of Ethiopia, X"
+                name_start = of_state + 1 if of_state < len(doc) and doc[of_state].text == "," else of_state
             name_start = self._skip_ranks(doc, name_start)
             name_end = self._name_after(doc, name_start)
-            appositive = start >= 2 and doc[start - 1].lower_ in {"the", "a", "an"} and doc[start - 2].text == ","
+            appositive = lead >= 2 and doc[lead - 1].lower_ in {"the", "a", "an"} and doc[lead - 2].text == ","
             bare = start >= 1 and doc[start - 1].text == "," and (title_text.islower() or of_end > end)
             if name_end == name_start and name_start in (end, of_end + 1) and (appositive or bare):
                 # "X, the foreign minister" / "Mr. X, spokesman of the military"
-                ent_end = start - 2 if appositive else start - 1
+                ent_end = lead - 2 if appositive else start - 1
                 if ent_end > 0 and doc[ent_end - 1].ent_type_ == "PERSON":
                     ent_start = ent_end - 1
                     while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
                         ent_start -= 1
+                    # "Alexei Smirnov" where the NER took only "Smirnov": given names it left outside
+                    while ent_start > 0 and ent_end - ent_start < 4 and not doc[ent_start].is_sent_start \
+                            and doc[ent_start - 1].is_title and doc[ent_start - 1].is_alpha \
+                            and doc[ent_start - 1].pos_ == "PROPN" and not doc[ent_start - 1].ent_type_ \
+                            and doc[ent_start - 1].lower_ not in GENERIC_NAME_WORDS \
+                            and doc[ent_start - 1].lower_ not in RANK_WORDS and doc[ent_start - 1].lower_ not in \
+                            self.gaz.titles:
+                        ent_start -= 1
+                    while ent_end - ent_start > 1 and doc[ent_start].lower_.rstrip(".") in RANK_WORDS:
+                        ent_start += 1  # "Gen Ahmed Sharif": the NER took the rank into the name
                     name_start, name_end = ent_start, ent_end
+                elif appositive:
+                    # "Alexei Smirnov, the acting governor of ...": a name the NER missed, opening the sentence
+                    name_start, name_end = _sentence_initial_name(doc, ent_end, self.gaz.titles)
             if name_end <= name_start or taken.intersection(range(name_start, name_end)):
                 continue
             if name_end - name_start == 1 and doc[name_start].ent_type_ != "PERSON":
@@ -584,6 +609,15 @@ class KGEntities:
             by_span[(name_start, name_end)] = Candidate(name_start, name_end, "Official", PRIORITY_PATTERN, info)
             out.append(by_span[(name_start, name_end)])
         return out
+
+    @staticmethod
+    def _of_state_end(doc: Doc, end: int, of_end: int, states_by_end: dict[int, Candidate]) -> int | None:
+        """The token after 'of <State>' following a title ('Prime Minister of Ethiopia'), else None."""
+        if of_end != end or end + 1 >= len(doc) or doc[end].lower_ != "of":
+            return None
+        after = end + 2 if doc[end + 1].lower_ == "the" else end + 1
+        state = next((c for c in states_by_end.values() if c.start == after), None)
+        return state.end if state is not None else None
 
     def _office_word(self, tok, taken: set[int]) -> bool:
         """A word that can qualify a title of office ('police', 'military', 'Health'): not part of a known
@@ -998,6 +1032,42 @@ class KGEntities:
                 index[first] = (entries, [e[1] for e in entries], by_skeleton)
             self._index_by_country[country] = index
         return index.get(letter, ([], [], {}))
+
+
+def _determiner_before(doc: Doc, start: int, states_by_end: dict[int, Candidate], skip: frozenset[str]) -> int:
+    """Start of the words that qualify a title ('the *Chinese* diplomat', 'the *acting* governor'), so the
+    determiner before them can be checked: a State just before the title, lower-case adjectives and
+    describing words (``skip``: 'acting', 'former')."""
+    i = start
+    for _ in range(3):
+        cand = states_by_end.get(i)
+        if cand is not None:
+            i = cand.start
+        elif i >= 1 and doc[i - 1].is_alpha and doc[i - 1].is_lower and doc[i - 1].pos_ not in ("DET", "PRON") \
+                and (doc[i - 1].pos_ == "ADJ" or doc[i - 1].lower_ in skip):
+            i -= 1
+        else:
+            break
+    return i
+
+
+def _sentence_initial_name(doc: Doc, end: int, titles) -> tuple[int, int]:
+    """Two to four capitalised words ending at token ``end`` that open their sentence, after any ranks
+    ('Lt Gen X Y, the director general of ...'): a personal name the NER missed before an appositive title.
+    ``(end, end)`` when there is none."""
+    def rank(tok) -> bool:
+        return tok.lower_.rstrip(".") in RANK_WORDS or tok.lower_ in titles or tok.text == "."
+
+    i = end
+    while i > 0 and end - i < 4 and doc[i - 1].is_title and doc[i - 1].is_alpha and not rank(doc[i - 1]) \
+            and doc[i - 1].ent_type_ in ("", "PERSON", "ORG") and doc[i - 1].lower_ not in GENERIC_NAME_WORDS:
+        i -= 1
+    first = i
+    while first > 0 and not doc[first].is_sent_start and rank(doc[first - 1]):
+        first -= 1
+    if end - i >= 2 and (first == 0 or doc[first].is_sent_start):
+        return i, end
+    return end, end
 
 
 def _codename(doc: Doc, start: int) -> bool:
