@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import logging
 import os
 import pickle
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from kg.config import REPO_ROOT
 from kg.query import (
+    RESULT_FORMATS,
     QueryError,
     ResultTooLarge,
     backup_store,
@@ -43,6 +45,7 @@ from kg.query import (
     load_snapshot,
     open_read_only,
 )
+from kg.server.rowcap import cap_select
 from kg.store import KGStore
 
 log = logging.getLogger(__name__)
@@ -70,11 +73,25 @@ class Outcome:
 
 
 def run_job(store: KGStore, job: QueryJob) -> Outcome:
+    """Evaluate one job; every failure becomes an answer with a status (the worker must survive it).
+
+    A SELECT answered in a result format is first bounded to ``max_rows + 1`` solutions in its own
+    text (:mod:`kg.server.rowcap`) so Oxigraph can serialise it natively and the rows are counted
+    afterwards; a text that cannot be bounded safely is counted row by row instead.
+    """
     started = time.perf_counter()
+    text, capped = job.text, False
+    if job.max_rows is not None and job.fmt in RESULT_FORMATS:
+        bounded = cap_select(job.text, job.max_rows)
+        if bounded is not None:
+            text, capped = bounded, True
     try:
-        body = evaluate(store, job.text, job.fmt, default_graphs=job.default_graphs,
-                        named_graphs=job.named_graphs, substitutions=job.substitutions or None,
-                        max_rows=job.max_rows)
+        try:
+            body = _evaluate(store, job, text, capped)
+        except QueryError as exc:
+            if not capped or not str(exc).startswith("malformed query"):
+                raise
+            body = _evaluate(store, job, job.text, False)  # the parser's message about the text as written
         status = 200
     except ResultTooLarge as exc:
         body, status = f"{exc}\n".encode(), 400
@@ -83,6 +100,11 @@ def run_job(store: KGStore, job: QueryJob) -> Outcome:
     except Exception as exc:  # an engine failure must become an answer, not kill the worker
         body, status = f"query failed: {exc}\n".encode(), 500
     return Outcome(status, body, time.perf_counter() - started)
+
+
+def _evaluate(store: KGStore, job: QueryJob, text: str, capped: bool) -> bytes:
+    return evaluate(store, text, job.fmt, default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                    substitutions=job.substitutions or None, max_rows=job.max_rows, rows_capped=capped)
 
 
 # -- worker processes ---------------------------------------------------------------------------------
@@ -99,26 +121,53 @@ def _open_snapshot(snapshot: Snapshot) -> KGStore:
     return load_snapshot(snapshot.path)
 
 
+# Messages are a tag byte and a length, then the payload: jobs and control messages are pickled
+# (small), an outcome is its status and time followed by the body's raw bytes, so a large answer is
+# neither pickled nor concatenated on the way (it is written with writev and read into one buffer).
+_FRAME = struct.Struct("!cQ")
+_OUTCOME = struct.Struct("!Hd")
+_PIPE_BYTES = 1 << 20  # answer pipes are widened from 64 kB so a large answer needs fewer wake-ups
+
+
+def _write_all(fd: int, *parts: bytes) -> None:
+    views = [memoryview(p) for p in parts if p]
+    while views:
+        written = os.writev(fd, views)
+        while written:
+            if written >= len(views[0]):
+                written -= len(views.pop(0))
+            else:
+                views[0], written = views[0][written:], 0
+
+
 def _send(fd: int, message) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(struct.pack("!Q", len(data)) + data)
-    while view:
-        view = view[os.write(fd, view):]
+    _write_all(fd, _FRAME.pack(b"P", len(data)), data)
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
+def _send_outcome(fd: int, outcome: Outcome) -> None:
+    head = _OUTCOME.pack(outcome.status, outcome.seconds)
+    _write_all(fd, _FRAME.pack(b"O", len(head) + len(outcome.body)), head, outcome.body)
+
+
+def _read_exactly(fd: int, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        n = os.readv(fd, [view[got:]])
+        if not n:
             raise EOFError("the worker closed its pipe")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        got += n
+    return buffer
 
 
 def _recv(fd: int):
-    (size,) = struct.unpack("!Q", _read_exactly(fd, 8))
+    tag, size = _FRAME.unpack(_read_exactly(fd, _FRAME.size))
+    if tag == b"O":
+        status, seconds = _OUTCOME.unpack(_read_exactly(fd, _OUTCOME.size))
+        return Outcome(status, bytes(_read_exactly(fd, size - _OUTCOME.size)), seconds)
+    if tag != b"P":
+        raise pickle.UnpicklingError(f"unknown message tag {tag!r}")
     return pickle.loads(_read_exactly(fd, size))
 
 
@@ -167,7 +216,7 @@ def worker_main(kind: str, path: str) -> None:
                     return
                 _send(stdout, ("ready", None))
                 continue
-            _send(stdout, run_job(store, job))
+            _send_outcome(stdout, run_job(store, job))
     except BrokenPipeError:  # the server retired this worker or exited: nobody is listening, leave quietly
         return
 
@@ -189,6 +238,8 @@ class _Worker:
         )
         self._in = self.process.stdin.fileno()
         self._out = self.process.stdout.fileno()
+        with contextlib.suppress(OSError, AttributeError):  # Linux only; the default size still works
+            fcntl.fcntl(self._out, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
     def poll(self, timeout: float) -> bool:
         ready, _, _ = select.select([self._out], [], [], max(0.0, timeout))
@@ -236,7 +287,7 @@ class QueryPool:
         self.size = max(1, size)
         self.read_only = read_only
         self.start_timeout = start_timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._tmp = Path(tempfile.mkdtemp(prefix="kg-snapshot-"))
         self._generation = 0
