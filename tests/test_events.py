@@ -640,3 +640,17 @@ def test_attackers_identified_as_members_of_a_group(nlp):
     events = summary(run(nlp, text))
     assert find(events, category="Attack", perpetrator="PKK") is not None, events
     assert find(events, types={"Condemnation"}, recipient="PKK") is not None, events
+
+
+def test_counted_plural_subject_acts_for_each_state_named_before(nlp):
+    text = ("On Sunday, the East African bloc formed by Kenya, Uganda and Tanzania announced that all three "
+            "countries were recalling their ambassadors from Kigali.")
+    recalls = [e for e in summary(run(nlp, text)) if "EnvoyRecall" in e["types"]]
+    assert sorted(tuple(sorted(e["actor"])) for e in recalls) == [("kenya",), ("tanzania",), ("uganda",)], recalls
+    assert all("rwanda" in e["recipient"] for e in recalls)
+    assert all(date(2024, 3, 17) in e.get("date", set()) for e in recalls)
+
+
+def test_both_countries_needs_two_states_before(nlp):
+    events = summary(run(nlp, "Both countries recalled their ambassadors."))
+    assert not [e for e in events if "EnvoyRecall" in e["types"]], events

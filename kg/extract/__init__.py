@@ -22,7 +22,14 @@ from kg.extract.context import EntityView
 from kg.extract.dates import PartialDate, infer_publication_date, parse_expression, shift
 from kg.extract.events import EventMention, attack_mentions, diplomatic_mentions
 from kg.extract.evidence import sentence_evidence
-from kg.extract.merge import SYMMETRIC, Event, final_types, merge_mentions, split_by_recipient
+from kg.extract.merge import (
+    SYMMETRIC,
+    Event,
+    final_types,
+    merge_mentions,
+    split_by_actor,
+    split_by_recipient,
+)
 from kg.extract.relations import link_casualties, link_responses
 from kg.extract.roles import Role, Salience, agent_of_verb, dates_under, entity_of_phrase, prep_objects
 from kg.records import Document, DocumentExtraction, EventRecord, Fact, RelativeDate
@@ -99,7 +106,7 @@ def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
     _dates_from_neighbours(events, view, doc, pub)
 
     attributions = {sent.start: attribution for sent, _, _, attribution in per_sentence}
-    events = split_by_recipient(events, view)
+    events = split_by_recipient(split_by_actor(events, view), view)
     for number, event in enumerate(events, start=1):
         event.key = f"event-{number}"
     for event in events:
@@ -288,7 +295,8 @@ def _dates_from_neighbours(events: list[Event], view: EntityView, doc: Doc, pub:
             event.date, event.date_token, event.date_confidence = best[1].date, first.head, 0.4
 
 
-ANSWER_VERBS = {"answer", "respond", "react", "reply", "retaliate", "hit", "strike", "move", "act"}
+ANSWER_VERBS = {"answer", "respond", "react", "reply", "retaliate", "hit", "strike", "move", "act", "announce",
+                "declare"}
 
 
 def _date_from_answer(event: Event, states: set[str], previous, view: EntityView, pub: date | None) -> None:
@@ -335,6 +343,8 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
         return best
 
     agents = best_roles([r for m in event.mentions for r in m.agents])
+    if event.only_agents is not None:
+        agents = {k: r for k, r in agents.items() if k in event.only_agents}
     other_side: list[Role] = []
     if event.category == "DiplomaticAction" and event.types & SYMMETRIC and agents:
         # one call told from both sides: the first report's caller acts, the other side's speaker is a party

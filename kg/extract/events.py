@@ -25,6 +25,7 @@ from kg.extract.roles import (
     Salience,
     agent_of_verb,
     dates_under,
+    distributive_subject,
     entity_of_phrase,
     hits_in,
     most_specific_place,
@@ -829,7 +830,11 @@ def _fill_diplomatic(mention: EventMention, view: EntityView, salience: Salience
                 role = agent_of_verb(node.head, view, salience)
     else:
         role = _agent_of_noun(head, view, salience, head.head if head.dep_ == "dobj" else None)
-    if role is not None and view.type_of(role.key) in DIPLOMATIC_ACTOR_TYPES | {"Place"}:
+    group = distributive_subject(head, view) if head.pos_ in ("VERB", "AUX") and role is None else []
+    if group:
+        mention.agents.extend(group)  # "all three countries were recalling their ambassadors"
+        role = group[0]
+    elif role is not None and view.type_of(role.key) in DIPLOMATIC_ACTOR_TYPES | {"Place"}:
         mention.agents.append(role)
     actor_state = view.state_of(role.key) if role else None
 

@@ -37,6 +37,7 @@ class Event:
     date_token: object | None = None
     date_confidence: float = 0.0
     only_patients: frozenset[str] | None = None  # one of several per-recipient copies (see split_by_recipient)
+    only_agents: frozenset[str] | None = None  # one of several per-actor copies (see split_by_actor)
 
     @property
     def last(self) -> int:
@@ -249,6 +250,22 @@ def final_types(event: Event, view: EntityView) -> tuple[str, ...]:
 
 
 PER_RECIPIENT = {"EnvoyRecall", "EnvoyExpulsion", "EnvoySummons", "RelationsSevered", "VisitSuspension"}
+
+
+def split_by_actor(events: list[Event], view: EntityView) -> list[Event]:
+    """"All three countries recalled their ambassadors": one step per acting State (a joint condemnation
+    or a call between two states stays one event)."""
+    out: list[Event] = []
+    for event in events:
+        states = {view.state_of(k) for k in event.agents()} - {None}
+        if event.category != "DiplomaticAction" or not event.types & PER_RECIPIENT or len(states) < 2:
+            out.append(event)
+            continue
+        for state in sorted(states, key=lambda k: min(r.token.i for m in event.mentions for r in m.agents
+                                                       if view.state_of(r.key) == k)):
+            others = {k for k in event.agents() if view.state_of(k) != state}
+            out.append(replace(event, only_agents=frozenset(event.agents() - others)))
+    return out
 
 
 def split_by_recipient(events: list[Event], view: EntityView) -> list[Event]:

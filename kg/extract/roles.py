@@ -25,7 +25,8 @@ PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
 RELATIVE = {"which", "that", "who", "whom", "whose"}
 ANAPHOR_HEADS = {"nation", "country", "government", "state", "regime", "military", "army", "ministry", "office",
                  "forces", "administration", "side", "capital", "republic", "neighbour", "neighbor", "group",
-                 "militants", "organization", "organisation", "movement", "authorities", "officials"}
+                 "militants", "organization", "organisation", "movement", "authorities", "officials", "alliance",
+                 "bloc", "coalition", "confederation", "union", "council"}
 TERRITORY_HEADS = {"territory", "soil", "airspace", "border", "borders", "land", "lands", "side", "waters",
                    "sovereignty", "region", "province", "city", "town", "village", "part", "capital", "area",
                    "frontier", "coast", "mainland"}
@@ -311,3 +312,35 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
 
 def in_sentence(sent: Span, token: Token) -> bool:
     return sent.start <= token.i < sent.end
+
+
+COLLECTIVE_NOUNS = {"country", "countries", "state", "states", "nation", "nations", "government", "governments",
+                    "neighbour", "neighbours", "neighbor", "neighbors", "capital", "capitals"}
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+
+
+def distributive_subject(verb: Token, view: EntityView) -> list[Role]:
+    """"... of Mali, Burkina Faso and Niger - announced that all three countries were recalling ...": a
+    counted plural subject stands for the last that many States named before it (in this sentence or
+    the one before), each acting on its own; [] when the count does not fit."""
+    for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if subject.lemma_.lower() not in COLLECTIVE_NOUNS and subject.lower_ not in COLLECTIVE_NOUNS:
+            continue
+        count = next((NUMBER_WORDS[c.lower_] for c in subject.children
+                      if c.dep_ == "nummod" and c.lower_ in NUMBER_WORDS), None)
+        if count is None and any(c.lower_ == "both" for c in subject.children):
+            count = 2
+        if count is None:
+            continue
+        sents = list(verb.doc.sents)
+        here = next(i for i, s in enumerate(sents) if s.start <= verb.i < s.end)
+        start = sents[max(0, here - 1)].start
+        states: list[tuple[str, Token]] = []
+        for token in verb.doc[start:subject.i]:
+            hit = view.at(token)
+            key = view.state_of(hit.key) if hit is not None and hit.type == "State" else None
+            if key is not None and (not states or states[-1][0] != key):
+                states = [s for s in states if s[0] != key] + [(key, token)]
+        if len(states) >= count:
+            return [Role(key, token, 0.6) for key, token in states[-count:]]
+    return []
