@@ -13,6 +13,8 @@ import contextlib
 import itertools
 import logging
 import multiprocessing as mp
+import pickle
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -161,6 +163,30 @@ def _extract_chunk(nlp, documents: list[Document], batch_size: int) -> Iterator[
             yield document, _safe_extract(document, doc), len(doc)
 
 
+class SpilledItems:
+    """Items held until the end of a build (articles waiting for a date anchor), pickled to a temporary file
+    once they pass a few MB, so a corpus of undated articles is not held in memory, text and all."""
+
+    def __init__(self, max_memory: int = 8 * 2**20):
+        # closed by __iter__ after the last item (or when a stopped build drops this object)
+        self._file = tempfile.SpooledTemporaryFile(max_size=max_memory)  # noqa: SIM115
+        self._count = 0
+
+    def append(self, item) -> None:
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator:
+        """Every item in the order appended, once: the file is closed after the last."""
+        with self._file:
+            self._file.seek(0)
+            for _ in range(self._count):
+                yield pickle.load(self._file)
+
+
 class Builder:
     """Holds the heavy objects of a build so they are made once and reused for every batch."""
 
@@ -196,7 +222,8 @@ class Builder:
         run = RunInfo.now(self.settings.spacy_model, self.nlp.meta.get("version", "?"))
         documents = self._new_documents(inputs, manifest, report, strict, progress)
         extracted = self._extract_parallel(documents, jobs) if jobs > 1 else self._extract_here(documents)
-        extracted = dated_first(extracted)  # undated articles' weekdays are anchored on the dated ones' events
+        # undated articles' weekdays are anchored on the dated ones' events, so they wait, on disk, till the end
+        extracted = dated_first(extracted, held=SpilledItems())
 
         unflushed = 0
         for document, extraction, words in extracted:

@@ -34,10 +34,11 @@ def needs_anchor(extraction: DocumentExtraction) -> bool:
     return any(isinstance(f.object, RelativeDate) for f in extraction.facts)
 
 
-def dated_first(items: Iterable[tuple]) -> Iterator[tuple]:
+def dated_first(items: Iterable[tuple], held=None) -> Iterator[tuple]:
     """(document, extraction, words) items with the ones that need an anchor held back to the end,
-    in their original order; everything else streams through unchanged."""
-    held: list[tuple] = []
+    in their original order; everything else streams through unchanged. ``held`` (append, iterate;
+    a list by default) keeps them: ``kg.pipeline`` passes one that spills to disk."""
+    held = [] if held is None else held
     for item in items:
         extraction = item[1]
         if isinstance(extraction, DocumentExtraction) and needs_anchor(extraction):
