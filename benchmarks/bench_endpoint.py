@@ -7,9 +7,17 @@ selective lookups), runs alternate between the three paths so they share the mac
 
 * **raw**: ``pyoxigraph.Store.read_only(dir).query(q).serialize(JSON)`` in this process;
 * **ours**: POST to ``kg serve --store dir`` (waitress, Flask, query worker processes), JSON results;
-* **floor**: POST to ``rawserver.py`` (waitress + pyoxigraph, nothing else): what HTTP alone costs.
+* **floor**: POST to ``rawserver.py`` (waitress + pyoxigraph, nothing else): what HTTP alone costs;
+* **before** (with ``--before DIR``): ``kg serve`` from another source tree, e.g. an earlier commit
+  unpacked with ``git archive``, in the same interleave, so a before/after comparison shares the noise
+  of a busy machine instead of comparing two runs made at different loads.
+
+Every run of a query sends a different text (a trailing ``# run N`` comment), so no path can answer
+from a cache of earlier answers: the figures are evaluation latency. ``--cache-row`` adds one row
+that repeats the same text, to show what the endpoint's answer cache does for repeated queries.
 
     python benchmarks/bench_endpoint.py --quads 1000000
+    git archive a9ad2ae | tar -x -C /tmp/before && python benchmarks/bench_endpoint.py --before /tmp/before
 """
 
 from __future__ import annotations
@@ -63,29 +71,45 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 300.0) -> None:
 class Servers:
     """``kg serve`` and the raw floor server on free loopback ports, stopped on exit."""
 
-    def __init__(self, store: Path, workers: int, threads: int):
+    def __init__(self, store: Path, workers: int, threads: int, before: Path | None = None):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.port, self.raw_port = _free_port(), _free_port()
-        self.ours = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(self.port),
-             "--max-rows", "100000000", "--timeout", "600", "--workers", str(workers), "--threads", str(threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.ours = self._serve(ROOT, store, self.port, workers, threads)
         self.raw = subprocess.Popen([sys.executable, str(HERE / "rawserver.py"), str(store), str(self.raw_port)],
                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         self.raw_url = f"http://127.0.0.1:{self.raw_port}/sparql"
+        self.before = self.before_url = None
+        if before is not None:
+            before_port = _free_port()
+            self.before = self._serve(before, store, before_port, workers, threads)
+            self.before_url = f"http://127.0.0.1:{before_port}/sparql"
+
+    @staticmethod
+    def _serve(root: Path, store: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
+        # cwd and PYTHONPATH both: ``python -m`` puts the working directory first on sys.path
+        return subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port),
+             "--max-rows", "100000000", "--timeout", "600", "--workers", str(workers), "--threads", str(threads)],
+            env={**os.environ, "PYTHONPATH": str(root)}, cwd=str(root), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+
+    def processes(self) -> list[subprocess.Popen]:
+        return [p for p in (self.ours, self.raw, self.before) if p is not None]
 
     def __enter__(self) -> Servers:
         try:
             _wait(self.url, self.ours)
             _wait(self.raw_url, self.raw)
+            if self.before is not None:
+                _wait(self.before_url, self.before)
         except Exception:
             self.__exit__()
             raise
         return self
 
     def __exit__(self, *exc) -> None:
-        for process in (self.ours, self.raw):
+        for process in self.processes():
             process.terminate()
             try:
                 process.wait(10)
@@ -115,18 +139,19 @@ def _rows(store: ox.Store, text: str) -> int | None:
 
 def time_queries(queries: list[Query], store: ox.Store, servers: Servers, reps: int,
                  budget: float) -> list[dict]:
-    """Alternate raw / ours / floor runs of each query until ``reps`` runs or ``budget`` seconds."""
+    """Alternate raw / ours / floor (/ before) runs of each query until ``reps`` runs or ``budget`` seconds."""
     out = []
     with httpx.Client(timeout=900.0) as http:
         for q in queries:
-            raw, ours, floor, statuses = [], [], [], set()
+            raw, ours, floor, before, statuses = [], [], [], [], set()
             size = 0
             started = time.perf_counter()
-            _in_process(store, q.texts[0])  # warm the caches of all three alike
-            _post(http, servers.url, q.texts[0])
-            _post(http, servers.raw_url, q.texts[0])
+            _in_process(store, q.texts[0])  # warm the caches of all paths alike
+            for url in (servers.url, servers.raw_url, servers.before_url):
+                if url:
+                    _post(http, url, q.texts[0])
             for i in range(reps):
-                text = q.texts[i % len(q.texts)]
+                text = f"{q.texts[i % len(q.texts)]}\n# run {i}\n"  # a new text each run: no answer cache helps
                 t, size = _in_process(store, text)
                 raw.append(t)
                 t, status, _ = _post(http, servers.url, text)
@@ -134,13 +159,28 @@ def time_queries(queries: list[Query], store: ox.Store, servers: Servers, reps: 
                 statuses.add(status)
                 t, _, _ = _post(http, servers.raw_url, text)
                 floor.append(t)
+                if servers.before_url:
+                    before.append(_post(http, servers.before_url, text)[0])
                 if time.perf_counter() - started > budget:  # slow queries get fewer runs (count in the note)
                     break
-            out.append({"name": q.name, "kind": q.kind, "raw": raw, "ours": ours, "floor": floor,
+            out.append({"name": q.name, "kind": q.kind, "raw": raw, "ours": ours, "floor": floor, "before": before,
                         "statuses": sorted(statuses), "bytes": size, "rows": _rows(store, q.texts[0])})
+            then = f", before {median(before) * 1000:.2f} ms" if before else ""
             print(f"  {q.name}: raw {median(raw) * 1000:.2f} ms, ours {median(ours) * 1000:.2f} ms, "
-                  f"floor {median(floor) * 1000:.2f} ms ({len(raw)} runs, {size:,} bytes)", flush=True)
+                  f"floor {median(floor) * 1000:.2f} ms{then} ({len(raw)} runs, {size:,} bytes)", flush=True)
     return out
+
+
+def time_repeats(query: Query, store: ox.Store, servers: Servers, reps: int) -> dict:
+    """The same text again and again: in-process each time, and through the endpoint (its answer cache)."""
+    text = query.texts[0]
+    raw, ours = [], []
+    with httpx.Client(timeout=900.0) as http:
+        _post(http, servers.url, text)
+        for _ in range(reps):
+            raw.append(_in_process(store, text)[0])
+            ours.append(_post(http, servers.url, text)[0])
+    return {"raw": raw, "ours": ours}
 
 
 def rdflib_times(path: Path, queries: list[Query], cap: float, load_cap: float, reps: int) -> dict:
@@ -195,7 +235,7 @@ def load_run(servers: Servers, queries: list[Query], clients: int, seconds: floa
 def run(quads: int, work: Path, reps: int = 30, budget: float = 30.0, rdflib_cap: float = 30.0,
         rdflib_load_cap: float = 600.0, clients: int = 16, load_seconds: float = 20.0, max_requests: int = 4000,
         workers: int = 4, threads: int = 16, results: Path | None = None, rdflib_reps: int = 3,
-        bound_only: bool = False) -> list[Row]:
+        bound_only: bool = False, before: Path | None = None, cache_row: bool = False) -> list[Row]:
     path = store_dir(quads, work)
     store = ox.Store.read_only(str(path))
     size = f"{quads / 1e6:g}M" if quads >= 1e6 else f"{quads / 1e3:g}k"
@@ -204,12 +244,19 @@ def run(quads: int, work: Path, reps: int = 30, budget: float = 30.0, rdflib_cap
     if bound_only:  # at 10M an unbound analytic query answers in minutes on every engine
         queries = [q for q in queries if q.kind == "lookup" or "?" in q.name]
     rows: list[Row] = []
-    with Servers(path, workers, threads) as servers:
+    with Servers(path, workers, threads, before) as servers:
         timed = time_queries(queries, store, servers, reps, budget)
+        repeated = None
+        if cache_row:
+            canned = [q for q in queries if q.kind == "canned" and "?" not in q.name]
+            pick = min(timed, key=lambda r: abs(median(r["raw"]) - 0.1) if r["name"] in {q.name for q in canned}
+                       else float("inf"))  # the unbound canned query nearest 100 ms in-process
+            repeated = (pick["name"], time_repeats(next(q for q in canned if q.name == pick["name"]), store,
+                                                   servers, reps))
         load = load_run(servers, queries, clients, load_seconds, max_requests)
     rdf = (rdflib_times(graph_file(quads, work), queries, rdflib_cap, rdflib_load_cap, rdflib_reps)
            if rdflib_cap > 0 else None)
-    all_ours, all_raw = [], []
+    all_ours, all_raw, all_before = [], [], []
     for r in timed:
         ours_ms, raw_ms = median(r["ours"]) * 1000, median(r["raw"]) * 1000
         all_ours.append(ours_ms)
@@ -217,13 +264,29 @@ def run(quads: int, work: Path, reps: int = 30, budget: float = 30.0, rdflib_cap
         note = (f"p99 {percentile(r['ours'], 99) * 1000:.1f} vs {percentile(r['raw'], 99) * 1000:.1f} ms; "
                 f"HTTP floor {median(r['floor']) * 1000:.1f} ms; {r['bytes'] / 1e3:,.0f} kB, {r['rows']} rows; "
                 f"{len(r['raw'])} runs")
+        if r["before"]:
+            all_before.append(median(r["before"]) * 1000)
+            note += (f"; before {all_before[-1]:.4g} ms ({all_before[-1] / raw_ms:.2f}x), "
+                     f"p99 {percentile(r['before'], 99) * 1000:.1f} ms")
         if r["statuses"] != [200]:
             note += f"; HTTP status {r['statuses']}"
         if rdf is not None:
             note += f"; {rdf['queries'].get(r['name'], 'rdflib not run')}"
         rows.append(Row(BENCH, f"{size} {r['kind']}: {r['name']} (median)", ours_ms, raw_ms, "ms", note))
+    ratios = sorted(o / r for o, r in zip(all_ours, all_raw, strict=True))
     rows.append(Row(BENCH, f"{size} median over all queries of the median", median(all_ours), median(all_raw), "ms",
-                    "target ours/raw <= 1.25"))
+                    f"target ours/raw <= 1.25; median of the per-query ratios {median(ratios):.2f}x"))
+    if all_before:
+        rows.append(Row(BENCH, f"{size} median over all queries of the median, before ({before.name})",
+                        median(all_before), median(all_raw), "ms",
+                        f"same runs; median of the per-query ratios "
+                        f"{median(sorted(b / r for b, r in zip(all_before, all_raw, strict=True))):.2f}x"))
+    if repeated is not None:
+        name, rep = repeated
+        rows.append(Row(BENCH, f"{size} the same text repeated: {name} (median)", median(rep["ours"]) * 1000,
+                        median(rep["raw"]) * 1000, "ms",
+                        f"p99 {percentile(rep['ours'], 99) * 1000:.1f} vs {percentile(rep['raw'], 99) * 1000:.1f} ms; "
+                        f"{len(rep['raw'])} runs; the endpoint's answer cache, where it has one"))
     if rdf is not None:
         load_note = f"{rdf['load']:.0f} s" if rdf["load"] else f"not loaded within {rdflib_load_cap:g} s"
         rows.append(Row(BENCH, f"{size} rdflib Dataset parse of the N-Quads", rdf["load"], None, "s", load_note))
@@ -252,12 +315,14 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=4000)
     parser.add_argument("--workers", type=int, default=4, help="kg serve --workers")
     parser.add_argument("--threads", type=int, default=16, help="kg serve --threads")
+    parser.add_argument("--before", type=Path, help="also time kg serve from this source tree, in the same runs")
+    parser.add_argument("--cache-row", action="store_true", help="add a row repeating one text (answer cache)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--results", type=Path)
     args = parser.parse_args()
     run(args.quads, args.work, args.reps, args.budget, args.rdflib_cap, args.rdflib_load_cap, args.clients,
         args.load_seconds, args.max_requests, args.workers, args.threads, args.results, args.rdflib_reps,
-        args.bound_only)
+        args.bound_only, args.before, args.cache_row)
 
 
 if __name__ == "__main__":

@@ -205,3 +205,61 @@ def test_rewritten_queries_answer_as_the_flat_ones(generated, name):
     expected = generated.ox.query(FLAT[name]).serialize(format=tsv)
     assert expected.count(b"\n") > 20, "the generated graph should exercise the query"
     assert generated.ox.query(rewritten).serialize(format=tsv) == expected
+
+
+# -- the answer cache -------------------------------------------------------------------------------------
+def test_repeated_texts_are_answered_from_the_cache_only_on_a_read_only_store_and_only_when_stable():
+    store = KGStore()
+    store.ox.extend([ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i)),
+                             ox.DefaultGraph()) for i in range(5)])
+    pool = QueryPool(store, 1, read_only=True, cache_bytes=1_000_000)
+    writable = QueryPool(store, 1, read_only=False, cache_bytes=1_000_000)
+    try:
+        assert pool.wait_ready(60) and writable.wait_ready(60)
+        job = QueryJob("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", "json", max_rows=100)
+        first, second = pool.run(job, 30), pool.run(job, 30)
+        assert not first.cached and second.cached and second.body == first.body
+        as_csv = pool.run(QueryJob(job.text, "csv", max_rows=100), 30)  # another format is another answer
+        assert not as_csv.cached and as_csv.body.startswith(b"o\r\n")
+        assert not pool.run(QueryJob(job.text, "json", max_rows=2), 30).cached  # so is another row limit
+        refused = QueryJob(job.text, "json", max_rows=2)
+        assert pool.run(refused, 30).status == 400 and pool.run(refused, 30).status == 400  # errors not kept
+        now = QueryJob("SELECT (STRUUID() AS ?u) WHERE {}", "json", max_rows=10)
+        assert pool.run(now, 30).body != pool.run(now, 30).body  # a volatile function is evaluated every time
+        assert not writable.run(job, 30).cached and not writable.run(job, 30).cached
+        pool.refresh()  # a new snapshot empties the cache
+        assert not pool.run(job, 30).cached
+    finally:
+        pool.close()
+        writable.close()
+
+
+def test_the_cache_keeps_at_most_its_size_least_recently_used_first_out():
+    from kg.server.answers import AnswerCache
+
+    cache = AnswerCache(100, max_entry_bytes=60)
+    cache.put("a", "A", 40)
+    cache.put("b", "B", 40)
+    assert cache.get("a") == "A"  # "a" is now the most recently used
+    cache.put("c", "C", 40)  # over 100 bytes: "b" goes
+    assert cache.get("b") is None and cache.get("a") == "A" and cache.get("c") == "C"
+    cache.put("big", "X", 61)  # larger than one entry may be
+    assert cache.get("big") is None and len(cache) == 2
+    assert not AnswerCache.cacheable("SELECT (now() AS ?t) {}") and AnswerCache.cacheable("SELECT * {}")
+
+
+def test_a_cached_answer_says_so_over_http():
+    from kg.server import ServerConfig, close_app, create_app
+
+    store = KGStore()
+    store.ox.extend([ox.Quad(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p"), ox.Literal("v"), ox.DefaultGraph())])
+    app = create_app(store, ServerConfig(workers=1))
+    try:
+        assert app.extensions["kg"].engine.wait_ready(60)
+        client = app.test_client()
+        args = {"query": "SELECT ?o WHERE { ?s ?p ?o }"}
+        first, second = client.get("/sparql", query_string=args), client.get("/sparql", query_string=args)
+        assert first.status_code == second.status_code == 200 and first.data == second.data
+        assert "X-Answer-Cache" not in first.headers and second.headers["X-Answer-Cache"] == "hit"
+    finally:
+        close_app(app)

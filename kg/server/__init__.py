@@ -36,6 +36,7 @@ class ServerConfig:
     max_body_bytes: int = 1_000_000
     workers: int = 2  # query worker processes; 0 evaluates in the request thread (no hard time limit)
     read_only: bool | None = None  # the store is never written by anyone (None: no update token)
+    answer_cache_bytes: int = 64_000_000  # finished answers kept for repeated texts (read-only stores only)
 
 
 @dataclass
@@ -67,7 +68,8 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
 
     config = config or ServerConfig()
     read_only = config.read_only if config.read_only is not None else config.update_token is None
-    engine = QueryPool(store, config.workers, read_only=read_only) if config.workers > 0 else InlineEngine(store)
+    engine = (QueryPool(store, config.workers, read_only=read_only, cache_bytes=config.answer_cache_bytes)
+              if config.workers > 0 else InlineEngine(store))
 
     app = Flask(__name__)
     app.config["KG_STORE"] = store
@@ -112,7 +114,7 @@ def _install_hooks(app: Flask) -> None:
             response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
-            response.headers["Access-Control-Expose-Headers"] = "Content-Type, X-Query-Time"
+            response.headers["Access-Control-Expose-Headers"] = "Content-Type, X-Query-Time, X-Answer-Cache"
             response.headers["Access-Control-Max-Age"] = "86400"
         started = g.get("started")
         ms = (time.perf_counter() - started) * 1000 if started else 0.0

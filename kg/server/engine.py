@@ -45,6 +45,7 @@ from kg.query import (
     load_snapshot,
     open_read_only,
 )
+from kg.server.answers import AnswerCache
 from kg.server.rowcap import cap_select
 from kg.store import KGStore
 
@@ -70,6 +71,12 @@ class Outcome:
     status: int
     body: bytes
     seconds: float = 0.0
+    cached: bool = False  # answered from the answer cache (no evaluation; ``seconds`` is the original's)
+
+
+def _cache_key(job: QueryJob) -> tuple:
+    return (job.text, job.fmt, job.default_graphs, job.named_graphs, tuple(sorted(job.substitutions.items())),
+            job.max_rows)
 
 
 def run_job(store: KGStore, job: QueryJob) -> Outcome:
@@ -282,11 +289,14 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; each query borrows one, and a late one is killed."""
 
-    def __init__(self, store: KGStore, size: int, read_only: bool, start_timeout: float = 120.0):
+    def __init__(self, store: KGStore, size: int, read_only: bool, start_timeout: float = 120.0,
+                 cache_bytes: int = 0):
         self.store = store
         self.size = max(1, size)
         self.read_only = read_only
         self.start_timeout = start_timeout
+        # answers are only kept where they cannot go stale: nobody writes this store
+        self.cache = AnswerCache(cache_bytes) if read_only and cache_bytes > 0 else None
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._tmp = Path(tempfile.mkdtemp(prefix="kg-snapshot-"))
@@ -320,6 +330,8 @@ class QueryPool:
         with self._lock:
             old = self._snapshot
             self._snapshot = self._take_snapshot()
+        if self.cache is not None:
+            self.cache.clear()
         self._discard_snapshot(old)
 
     def _discard_snapshot(self, snapshot: Snapshot) -> None:
@@ -378,6 +390,19 @@ class QueryPool:
         return True
 
     def run(self, job: QueryJob, timeout: float) -> Outcome:
+        """The answer to ``job``: from the answer cache, else evaluated in a worker within ``timeout`` seconds."""
+        if self.cache is None or not AnswerCache.cacheable(job.text):
+            return self._evaluate(job, timeout)
+        key = _cache_key(job)
+        kept = self.cache.get(key)
+        if kept is not None:
+            return kept
+        outcome = self._evaluate(job, timeout)
+        if outcome.status == 200:
+            self.cache.put(key, Outcome(200, outcome.body, outcome.seconds, cached=True), len(outcome.body))
+        return outcome
+
+    def _evaluate(self, job: QueryJob, timeout: float) -> Outcome:
         """Evaluate ``job`` in a worker, stopping it after ``timeout`` seconds of evaluation."""
         waited = time.perf_counter()
         while True:

@@ -152,6 +152,8 @@ def answer_query(text: str, params: dict[str, list[str]], substitutions: dict[st
     response = Response(outcome.body, status=200, content_type=negotiation.content_type(fmt))
     response.headers["Vary"] = "Accept"
     response.headers["X-Query-Time"] = f"{outcome.seconds * 1000:.1f} ms"
+    if outcome.cached:
+        response.headers["X-Answer-Cache"] = "hit"  # evaluated earlier; X-Query-Time is that evaluation's
     return response
 
 
