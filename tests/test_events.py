@@ -654,3 +654,24 @@ def test_counted_plural_subject_acts_for_each_state_named_before(nlp):
 def test_both_countries_needs_two_states_before(nlp):
     events = summary(run(nlp, "Both countries recalled their ambassadors."))
     assert not [e for e in events if "EnvoyRecall" in e["types"]], events
+
+
+def test_campaigns_and_backers_are_no_attack_of_their_own(nlp):
+    """'since November', 'began targeting', 'weeks of attacks', 'halts its offensive', 'the Iran-backed X'."""
+    for text in ("The rebels have attacked or threatened dozens of ships since November.",
+                 "The rebels began targeting ships in November.",
+                 "The talks collapsed after weeks of attacks by the rebels.",
+                 "The group says it will fight on until Russia halts its offensive."):
+        events = summary(run(nlp, text))
+        assert not events, (text, events)
+    events = summary(run(nlp, "Saudi Arabia said the Iran-backed Houthis attacked an oil terminal in Jizan on "
+                              "Monday, killing two guards."))
+    hit = find(events, category="Attack", perpetrator="Houthis")
+    assert hit is not None and "iran" not in hit["perpetrator"], events
+
+
+def test_spokesman_claim_is_the_group_attack(nlp):
+    text = ("The Houthis' military spokesman Yahya Saree claimed responsibility for the attack on a tanker in "
+            "the Red Sea on Monday.")
+    hit = find(summary(run(nlp, text)), category="Attack")
+    assert hit is not None and "houthis" in hit.get("perpetrator", set()), summary(run(nlp, text))

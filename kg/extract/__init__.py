@@ -315,6 +315,16 @@ def _date_from_answer(event: Event, states: set[str], previous, view: EntityView
             return
 
 
+def _group_of(key: str, view: EntityView) -> str | None:
+    """The armed group an official or person speaks for (their affiliation), if any."""
+    if view.type_of(key) not in ("Official", "Person"):
+        return None
+    for fact in getattr(view.index, "facts", ()):
+        if fact.subject == key and fact.predicate == "affiliation" and view.type_of(fact.object) == "ArmedGroup":
+            return fact.object
+    return None
+
+
 def _emit(extraction: DocumentExtraction, document: Document, event: Event, view: EntityView,
           attributions: dict) -> None:
     key = event.key
@@ -358,7 +368,7 @@ def _emit(extraction: DocumentExtraction, document: Document, event: Event, view
         kept: dict[str, Role] = {}
         for k, r in agents.items():
             state = view.state_of(k) if view.type_of(k) in ("GovernmentBody", "Official") else None
-            actor = state or k
+            actor = state or _group_of(k, view) or k  # "the group's spokesman claimed the attack": the group
             if actor not in kept or r.confidence > kept[actor].confidence:
                 kept[actor] = Role(actor, r.token, r.confidence)
         agents = kept

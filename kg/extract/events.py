@@ -238,12 +238,31 @@ def _flags(head: Token, mention: EventMention) -> None:
         mention.habitual = True  # "a base for attacks", "the threat of attacks"
     if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "neg" for c in head.children):
         mention.habitual = True  # "did not attack": no event
+    if ongoing(head):
+        mention.habitual = True
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in TIME_UNITS:
+        mention.habitual = True  # "after weeks of attacks": a campaign
+    if head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() in STOP_VERBS:
+        mention.habitual = True  # "until Israel halts its offensive": no attack told
     if head.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ in ("can", "could", "may", "might", "will", "would",
                                                                    "shall", "should", "must") for c in head.children):
         mention.habitual = True  # "shows JNIM can hit the junta", "vowed it would strike": no attack told
     if head.pos_ == "VERB" and head.dep_ in ("xcomp", "ccomp", "pcomp") and head.head.lemma_.lower() in (
             "deny", "refute", "reject", "dismiss"):
         mention.habitual = True  # "Russia denied targeting civilians": a denied attack is not reported as one
+
+
+TIME_UNITS = {"day", "week", "month", "year", "decade", "hour"}
+STOP_VERBS = {"halt", "stop", "end", "cease", "suspend", "pause", "resume", "continue", "intensify", "escalate"}
+CAMPAIGN_VERBS = {"begin", "start", "continue", "keep", "resume", "step"}
+
+
+def ongoing(head: Token) -> bool:
+    """A series, not one event: "have attacked ships since November", "began targeting ships"."""
+    verb = head if head.pos_ in ("VERB", "AUX") else head.head
+    if any(c.dep_ == "prep" and c.lower_ == "since" for c in verb.children):
+        return True
+    return head.pos_ == "VERB" and head.dep_ in ("xcomp", "pcomp") and head.head.lemma_.lower() in CAMPAIGN_VERBS
 
 
 def _light_verb(head: Token) -> Token | None:
@@ -774,6 +793,7 @@ def diplomatic_mentions(sent: Span, view: EntityView, salience: Salience,
                 token.head.i in {m.head.i for m in mentions}):
             continue  # "summoned the envoy to protest the sanctions": the purpose of the summons
         mention = EventMention("DiplomaticAction", {kind}, token, token.text, sent)
+        mention.habitual = ongoing(token)  # "have threatened dozens of vessels since November"
         _fill_diplomatic(mention, view, salience, attacks, pub)
         if token.dep_ == "conj" and token.head.i in {m.head.i for m in mentions}:
             # "recalled its envoy and warned ...": a coordinated action has the first one's actor

@@ -77,7 +77,8 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
     """
     wanted = types or ACTOR_TYPES
     head_hit = view.at(head)
-    candidates = ([head_hit] if head_hit else []) + [h for h in hits_in(phrase_tokens(head), view) if h != head_hit]
+    tokens = [t for t in phrase_tokens(head) if not _backer(t)]
+    candidates = ([head_hit] if head_hit else []) + [h for h in hits_in(tokens, view) if h != head_hit]
     for hit in candidates:
         if hit.type in wanted:
             return hit.key, head.doc[hit.start]
@@ -88,6 +89,15 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
             if hit.type == "Place" and (state := view.state_of(hit.key)):
                 return state, head.doc[hit.start]
     return None, None
+
+
+BACKING_WORDS = {"backed", "supported", "allied", "aligned", "funded", "sponsored", "armed", "led", "linked"}
+
+
+def _backer(token: Token) -> bool:
+    """"Iran" in "the Iran-backed Houthis": who backs the group, not the group."""
+    doc = token.doc
+    return token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and doc[token.i + 2].lower_ in BACKING_WORDS
 
 
 class Salience:
@@ -129,6 +139,8 @@ class Salience:
             for child in node.head.children:
                 if child.dep_ == "nsubj" and child.lower_ not in PRONOUNS:
                     key, _ = entity_of_phrase(child, self.view)
+                    for appos in (c for c in child.children if c.dep_ == "appos" and key is None):
+                        key, _ = entity_of_phrase(appos, self.view)  # "A senior official, Minister X, said"
                     if key is not None and (self.view.type_of(key) in wanted or wanted == {"State"}
                                             and self.view.state_of(key)):
                         return key if self.view.type_of(key) in wanted else self.view.state_of(key)
