@@ -385,3 +385,54 @@ def test_listed_office_holder_named_without_title_is_an_official(index_of):
     assert official.type == "Official"
     assert facts(index, official.key, "position") == ["President"]
     assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {"Kenya"}
+
+
+def test_place_noun_names_the_subdivision_not_the_city(index_of):
+    index = index_of("Shelling hit Ukraine's Kharkiv region overnight. Later, drones struck Kharkiv city. "
+                     "Fighting spread in Syria's Deir ez-Zor province.")
+    region = by_name(index, "Kharkiv region")
+    city = by_name(index, "Kharkiv city")
+    assert region.key != city.key
+    assert region.ids.get("iso3166") == "UA-63" and "geonames" in city.ids
+
+
+def test_subdivision_the_gazetteer_lacks_is_its_own_place_in_the_state(index_of):
+    # the gazetteer knows the city of Kramatorsk but no subdivision of that name
+    index = index_of("Troops were struck in Ukraine's Kramatorsk region on Monday.")
+    region = by_name(index, "Kramatorsk region")
+    assert region.type == "Place" and not region.ids
+    assert {index.get(k).name for k in facts(index, region.key, "locatedIn")} == {"Ukraine"}
+
+
+def test_place_coordinated_with_a_province_is_a_province(index_of):
+    index = index_of("Jets struck Kunduz and Helmand in Afghanistan on Tuesday.")
+    assert by_name(index, "Kunduz").ids.get("iso3166") == "AF-KDZ"
+
+
+@pytest.mark.parametrize("text, site", [
+    ("A drone hit the Kamal Adwan Hospital in northern Gaza.", "Kamal Adwan Hospital"),
+    ("Rockets fell near the Hmeimim air base on Sunday.", "Hmeimim air base"),
+    ("Vietnamese boats were chased off near Johnson South Reef.", "Johnson South Reef"),
+])
+def test_named_sites_and_features_are_places(index_of, text, site):
+    assert by_name(index_of(text), site).type == "Place"
+
+
+def test_demonym_before_a_site_word_names_no_site(index_of):
+    index = index_of("An Israeli air base was hit, and a Hezbollah base near Tyre was shelled.")
+    assert not [r for r in index.records if r.type == "Place" and "base" in r.name.lower()]
+
+
+def test_known_as_gives_the_same_entity_another_name(index_of):
+    index = index_of("Boats collided near Scarborough Shoal. Scarborough Shoal, known locally as Panatag Shoal, "
+                     "lies west of Luzon.")
+    shoal = by_name(index, "Scarborough Shoal")
+    assert "Panatag Shoal" in shoal.names
+    assert len([r for r in index.records if "Shoal" in r.name]) == 1
+
+
+def test_body_named_with_its_state_in_front_keeps_that_name(index_of):
+    index = index_of("Two Vietnam Coast Guard ships shadowed the convoy.")
+    body = next(r for r in index.records if r.type == "GovernmentBody")
+    assert "Vietnam Coast Guard" in body.names
+    assert {index.get(k).name for k in facts(index, body.key, "partOf")} == {"Vietnam"}

@@ -50,6 +50,10 @@ _SETTLEMENT_NOUNS = frozenset({"town", "city", "village", "camp", "neighbourhood
 _SUBDIVISION_WORDS = frozenset({"province", "region", "state", "governorate", "district", "oblast"})
 
 
+# Words between 'known' and 'as' in "X, known internationally as Y".
+_KNOWN_AS_ADVERBS = frozenset({"internationally", "locally", "also", "officially", "widely", "formerly", "better"})
+
+
 @dataclass(frozen=True)
 class Mention:
     """One place in the text where an entity is named (character offsets into ``Document.text``)."""
@@ -203,7 +207,11 @@ class _Builder:
         label = span.label_
         key = self._record_for(span, label, info)
         record = self.index.get(key)
-        record.names.add(span.text)
+        written = info.get("written")  # "China Coast Guard" beside "Coast Guard of China"; "Idlib province"
+        if not (written and info.get("kind") == "subdivision"):
+            record.names.add(span.text)  # a province written 'X province' is not named like its capital X
+        if written:
+            record.names.add(written)
         self.index.mentions.append(Mention(key, record.type, span.start_char, span.end_char, span.text))
         self.pending.append((key, span, info))
         if record.type == "Place":
@@ -220,6 +228,9 @@ class _Builder:
             return key
         if label in ("Person", "Official"):
             return self._person(span, label, info, conf)
+        alias_of = self._known_as(span, label)
+        if alias_of is not None:
+            return alias_of
         if label == "GovernmentBody" and info.get("generic") and not info.get("state"):
             keys = self.generic_bodies.get(info["generic"])
             if keys:
@@ -241,6 +252,29 @@ class _Builder:
         if label == "GovernmentBody" and info.get("generic"):
             self.generic_bodies.setdefault(info["generic"], []).append(record.key)
         return record.key
+
+    def _known_as(self, span: Span, label: str) -> str | None:
+        """'X, known internationally as Y' / 'X (also called Y)': Y is another name of the entity just
+        named, so it joins that record instead of making a second node."""
+        doc, i = span.doc, span.start - 1
+        if i < 2:
+            return None
+        if doc[i].lower_ == "as":
+            j = i - 1
+            while j > 0 and doc[j].lower_ in _KNOWN_AS_ADVERBS:
+                j -= 1
+            if doc[j].lower_ != "known":
+                return None
+        elif doc[i].lower_ == "called":
+            j = i - 1 if doc[i - 1].lower_ == "also" else i
+        else:
+            return None
+        k = j - 1
+        if k < 1 or doc[k].text not in (",", "("):
+            return None
+        end = doc[k - 1].idx + len(doc[k - 1].text)
+        previous = [m for m in self.index.mentions if m.type == label and m.end == end]
+        return previous[-1].key if previous else None
 
     def _similar_place(self, text: str) -> str | None:
         from rapidfuzz import fuzz

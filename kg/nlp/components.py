@@ -54,6 +54,8 @@ PRODUCT_PREV = frozenset({"ship", "vessel", "tanker", "carrier", "freighter", "t
                           "missile", "frigate", "destroyer", "warship", "cargo", "container", "bulk"})
 PRODUCT_LAST = frozenset({"express", "typhoon", "leader"})
 # Nouns after a name that make it a place ("the Zamzam displacement camp", "the Lachin corridor").
+# Lower-case nouns after a place name that make it a first-level subdivision ('the Kharkiv region').
+SUBDIVISION_NOUNS = frozenset({"province", "region", "governorate", "oblast", "prefecture"})
 PLACE_AFTER = frozenset({"camp", "district", "neighbourhood", "neighborhood", "suburb", "corridor", "province",
                          "region", "governorate", "county", "valley", "crossing", "checkpoint", "refugee",
                          "displacement", "border", "municipality"})
@@ -120,7 +122,9 @@ def span_info(span: Span) -> dict:
     "demonym" or "capital"), ``kind`` (place: "city"/"subdivision"), ``lat``/``long``,
     ``parent`` (ISO 3166-2 of the subdivision a city lies in), ``position`` and ``affiliation``
     (Officials: office literal and ISO alpha-2 of their state, or "@province"/"@country" when the
-    text says "the province's"), ``confidence`` and ``source`` ("gazetteer", "pattern", "ner").
+    text says "the province's"), ``written`` (a body as the text names it with its State in front:
+    "China Coast Guard"), ``confidence`` and ``source`` ("gazetteer", "pattern", "ner"); ``kind`` "site"
+    marks a named site or feature ("X air base", "Y Shoal").
     """
     table = span.doc._.kg_info or {}
     return table.get((span.start_char, span.end_char), {})
@@ -162,6 +166,7 @@ class KGEntities:
                 body)
         # titles are keyed without hyphens ('secretary general'); texts write 'Secretary-General' too
         add(self.lower, "T", [*gazetteer.titles, *(t.replace(" ", "-") for t in gazetteer.titles if " " in t)], None)
+        add(self.lower, "SITE", gazetteer.site_words, None)
         multiword = {n for p in gazetteer.places.values() if p.kind != "region"
                      for n in ((p.name, *p.names) if p.kind == "subdivision" else (p.name,))
                      if " " in n or "-" in n}
@@ -266,6 +271,7 @@ class KGEntities:
                     cands.append(Candidate(start, end, "Place", PRIORITY_GAZ, self._place_info(place, "gazetteer")))
 
         covered = self._accepted(cands)  # gazetteer spans so far, to keep patterns off them
+        cands.extend(self._sites(doc, covered))
         cands.extend(self._officials(doc, states_by_end, covered, named_by_end, bodies_by_end))
         cands.extend(self._patterns(doc, context, covered))
         cands.extend(self._discovered_groups(doc, covered))
@@ -279,6 +285,9 @@ class KGEntities:
                 cands.append(cand)
 
         chosen = [c for c in self._consistent(doc, self._accepted(cands)) if not c.info.get("too_broad")]
+        for cand in chosen:
+            self._with_place_noun(doc, cand)
+        self._coordinated_subdivisions(doc, chosen)
         spans = []
         for cand in chosen:
             span = Span(doc, cand.start, cand.end, label=cand.label)
@@ -432,6 +441,8 @@ class KGEntities:
         if before is not None:
             state = before.info["state"]
         text = doc[start:end].text
+        # "China Coast Guard", "the Chinese coast guard": news names the body with its State in front
+        written = doc[before.start:end].text if before is not None and before.end == start else None
         if state is None and not (text[0].isupper() and end - start >= 2):
             return None
         default = None if state else dict(body.default_states).get(norm(text))
@@ -443,6 +454,8 @@ class KGEntities:
         if state:
             data["state"] = state
             data["canonical"] = body.canonical.replace("{state}", self.gaz.states[state].name)
+        if written:
+            data["written"] = written
         return Candidate(start, end, "GovernmentBody", PRIORITY_GAZ, data)
 
     @staticmethod
@@ -522,7 +535,8 @@ class KGEntities:
         taken = {i for c in covered for i in range(c.start, c.end)}
         out = []
         by_span: dict[tuple[int, int], Candidate] = {}
-        titles = filter_spans([doc[start:end] for _, start, end in self.lower(doc)])  # longest title wins
+        titles = filter_spans([doc[start:end] for key, start, end in self.lower(doc)
+                               if self.strings[key] == "T"])  # longest title wins
         for start, end in ((t.start, t.end) for t in titles):
             title_text = doc[start:end].text
             position = self.gaz.titles.get(norm(title_text))
@@ -955,6 +969,81 @@ class KGEntities:
             return True
         return bool(start >= 2 and prev.lower_ == "of" and doc[start - 2].lower_ in PLACE_NOUNS
                     and doc[start - 2].is_lower)
+
+    def _sites(self, doc: Doc, covered: list[Candidate]) -> list[Candidate]:
+        """Named sites and features: capitalised words before a head word ('the Kamal Adwan Hospital',
+        'Scarborough Shoal', 'the Hmeimim air base'). The name must hold a word that is no State or demonym
+        ('an Israeli air base' names no site) and none of another known entity ('a Hezbollah base')."""
+        owner = {i: c for c in covered for i in range(c.start, c.end)}
+        out = []
+        heads = filter_spans([doc[s:e] for key, s, e in self.lower(doc) if self.strings[key] == "SITE"])
+        for head in heads:
+            if not (head[-1].is_title or head[-1].is_lower) or head[0].i in owner:
+                continue
+            i = head.start
+            while i > 0 and head.start - i < 4 and doc[i - 1].is_title and doc[i - 1].is_alpha \
+                    and doc[i - 1].lower_ not in GENERIC_NAME_WORDS and doc[i - 1].lower_ not in self.gaz.titles:
+                i -= 1
+            if i == head.start or (head[0].is_title and i == head.start - 1 and doc[i].is_sent_start):
+                continue  # no name, or one capitalised word opening a sentence before a capitalised head
+            if head[0].is_lower and (any(not t.is_title for t in doc[i:head.start])
+                                     or norm(doc[i:head.start].text) in self.gaz.place_index):
+                continue  # "Japan's Hokkaido island" is Hokkaido
+            names = [t for t in doc[i:head.start] if not (t.i in owner and owner[t.i].label == "State")]
+            if not names or any(t.i in owner for t in names):
+                continue
+            out.append(Candidate(i, head.end, "Place", PRIORITY_GAZ,
+                                 {"canonical": doc[i:head.end].text, "kind": "site", "source": "pattern",
+                                  "confidence": 0.75}))
+        return out
+
+    def _coordinated_subdivisions(self, doc: Doc, chosen: list[Candidate]) -> None:
+        """'strikes on Khost and Paktika', 'the provinces of X and Y': a place coordinated with a province is
+        a province too when one of that name exists in the same State (not the city named like it)."""
+        places = sorted((c for c in chosen if c.label == "Place"), key=lambda c: c.start)
+        for a, b in zip(places, places[1:], strict=False):
+            between = {t.lower_ for t in doc[a.end:b.start]}
+            if not between or not between <= {"and", "or", ","} or b.start - a.end > 2:
+                continue
+            for city, sub in ((a, b), (b, a)):
+                if city.info.get("kind") != "city" or sub.info.get("kind") != "subdivision":
+                    continue
+                text = doc[city.start:city.end].text
+                options = [p for p in self.gaz.place_candidates(text)
+                           if p.kind == "subdivision" and p.country == city.info.get("state")]
+                if options:
+                    city.info = self._place_info(options[0], "gazetteer", float(city.info.get("confidence", 0.9)))
+
+    def _with_place_noun(self, doc: Doc, cand: Candidate) -> None:
+        """'the Kharkiv region', 'Idlib province', 'Kismayo city': the lower-case noun after a place name says
+        which of the places so named the text means, and news names the place with it (``written``). A
+        subdivision named after its capital that the gazetteer lacks is a Place of its own, named as the
+        text does, in the capital's State (never the city)."""
+        end = cand.end
+        if cand.label != "Place" or end >= len(doc) or not doc[end].is_lower or cand.info.get("kind") == "region":
+            return
+        noun = doc[end].lower_
+        if noun not in SUBDIVISION_NOUNS and noun != "city":
+            return
+        if end + 1 < len(doc) and doc[end + 1].lower_ in {"council", "government", "administration", "police",
+                                                             "authorities", "hall", "centre", "center"}:
+            return  # "the Kharkiv region administration": an institution, not the place's name
+        text = doc[cand.start:end].text
+        state = cand.info.get("state")
+        wanted = "city" if noun == "city" else "subdivision"
+        if cand.info.get("kind") != wanted:
+            options = [p for p in self.gaz.place_candidates(text) if p.kind == wanted and (
+                state is None or p.country == state)]
+            if options:
+                cand.info = self._place_info(max(options, key=lambda p: p.population), "gazetteer",
+                                             float(cand.info.get("confidence", 0.9)))
+            elif wanted == "subdivision" and state:
+                cand.info = {"canonical": f"{text} {noun}", "state": state, "kind": "subdivision",
+                             "source": "pattern", "confidence": 0.7}
+            else:
+                return
+        # the record is also named as the text does ('Idlib province' beside 'Idlib' its capital)
+        cand.info = {**cand.info, "written": f"{text} {noun}"}
 
     @staticmethod
     def _province_next(doc: Doc, end: int) -> bool:

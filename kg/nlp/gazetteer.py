@@ -141,6 +141,7 @@ class Gazetteer:
     neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)  # iso2 -> bordering iso2s
     broad_regions: frozenset[str] = frozenset()  # ids of continents and multi-state regions (regions.tsv)
     office_holders: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm(name) -> (iso2, office)
+    site_words: frozenset[str] = frozenset()  # heads of named sites and features ('air base', 'shoal')
 
     # ---------------------------------------------------------------- lookups
     def place_candidates(self, name: str) -> list[PlaceInfo]:
@@ -424,5 +425,6 @@ def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     gaz.office_skip = _word_list(path / "office_qualifier_skip.txt")
     gaz.name_words = _kind_words(path / "group_name_words.txt")
     gaz.office_holders = _load_office_holders(path / "office_holders.tsv")
+    gaz.site_words = _word_list(path / "site_words.txt")
     _load_places(path, gaz.states, gaz)
     return gaz

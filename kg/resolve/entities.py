@@ -104,6 +104,8 @@ class EntityIndex:
                         continue
                     if fam != "person" and self._affiliation_conflict(iri, affiliations):
                         continue  # Algeria's "Foreign Ministry" is not Turkey's
+                    if record.type == "Place" and _other_place(record, self.nodes[iri]):
+                        continue  # "Idlib province" is not the city of Idlib
                     if fam == "person" and key.startswith("s:") and not self._same_person_skeleton(
                             names, iri, affiliations):
                         continue  # 'Omar Hassan' / 'Omar Hassanein', 'Hassan' / 'Hussein': one skeleton, two people
@@ -208,6 +210,24 @@ def same_person_variant(a: list[str], b: list[str]) -> str | None:
     if long_[:len(short)] == short and len(long_) - len(short) <= MAX_EXTRA_NAME_WORDS:
         return "the start of a longer name"
     return None
+
+
+# Last words that name a first-level subdivision ('Kharkiv region'), so it is not the city it is named after.
+_SUBDIVISION_WORDS = frozenset({"province", "region", "governorate", "oblast", "prefecture"})
+
+
+def _other_place(record: EntityRecord, node: KnownEntity) -> bool:
+    """Two places whose names agree once 'province'/'city' is dropped are still two places when one is
+    named as a subdivision ('Idlib province') and the other is a city of the gazetteer (a GeoNames id
+    without an ISO 3166-2 code)."""
+    def city(ids: dict) -> bool:
+        return "geonames" in ids and "iso3166" not in ids
+
+    def subdivision_named(names) -> bool:
+        return any(n.split()[-1].lower() in _SUBDIVISION_WORDS for n in names if n.split())
+
+    return (city(node.ids) and subdivision_named([record.name, *record.names])) or (
+        city(record.ids) and subdivision_named([node.label, *node.names]))
 
 
 def _names(record: EntityRecord) -> list[str]:
