@@ -117,3 +117,13 @@ def test_articles_waiting_for_a_date_anchor_are_held_outside_the_build_loop(nlp,
     report = Builder(store, settings, nlp=nlp).build([seeds_dir])
     assert report.built == 5 and appended, "no seed article waited for an anchor"
     assert {Path(name).name for name in appended} <= {p.name for p in seeds_dir.iterdir()}
+
+
+def test_the_memory_curve_tool_reports_each_checkpoint(tmp_path):
+    from benchmarks.bench_build import corpus_folder, memory_curve
+
+    folder = corpus_folder(6, tmp_path, seed=3, per_file=4)
+    assert sorted(p.name for p in folder.iterdir()) == ["part-00000.jsonl", "part-00001.jsonl"]
+    points = memory_curve(folder, every=3)
+    assert [p["docs"] for p in points[:2]] == [3, 6] and points[-1]["docs"].startswith("end (6 built")
+    assert all(p["rss_mb"] > 50 and p["peak_mb"] >= p["rss_mb"] for p in points)
