@@ -31,7 +31,7 @@ def run(url: str, queries: list[str], clients: int, seconds: float, max_requests
                 n = next(counter)
                 if n >= max_requests:
                     return
-                query = queries[(n + offset) % len(queries)]
+                query = f"{queries[(n + offset) % len(queries)]}\n# request {n}\n"  # never a cached answer
                 started = time.perf_counter()
                 try:
                     response = http.post(url, content=query.encode("utf-8"),

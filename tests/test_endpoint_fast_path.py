@@ -52,7 +52,14 @@ def store():
     ("SELECT * WHERE { { SELECT * WHERE { ?s ?p ?o } LIMIT 500 } }",
      "SELECT * WHERE { { SELECT * WHERE { ?s ?p ?o } LIMIT 500 } }\nLIMIT 11\n"),
     ('SELECT * WHERE { ?s ?p "LIMIT 500" }', 'SELECT * WHERE { ?s ?p "LIMIT 500" }\nLIMIT 11\n'),
+    # keywords only count outside strings, comments, variables and prefixed names
+    ("PREFIX limit: <x:> SELECT ?limit WHERE { ?s limit:values ?limit }",
+     "PREFIX limit: <x:> SELECT ?limit WHERE { ?s limit:values ?limit }\nLIMIT 11\n"),
+    ('SELECT * WHERE { ?s ?p """ } LIMIT 5 """ }', 'SELECT * WHERE { ?s ?p """ } LIMIT 5 """ }\nLIMIT 11\n'),
+    ("SELECT * WHERE { ?s ?p ?o } # } VALUES ?s { <x:a> }",
+     "SELECT * WHERE { ?s ?p ?o } # } VALUES ?s { <x:a> }\nLIMIT 11\n"),
     ("SELECT * WHERE { ?s ?p ?o } LIMIT 10", "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),  # already bounded
+    ("select * where { ?s ?p ?o } limit 10 offset 2", "select * where { ?s ?p ?o } limit 10 offset 2"),
     ("SELECT * WHERE { ?s ?p ?o } LIMIT 11", None),  # bounded above the limit: counted row by row
     ("SELECT * WHERE { ?s ?p ?o } \\u004CIMIT 500", None),  # an escaped keyword is still a keyword
     ("SELECT * WHERE { ?s ?p ?o } VALUES ?s { <x:a> }", None),  # LIMIT must come before a trailing VALUES
