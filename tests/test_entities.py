@@ -436,3 +436,23 @@ def test_body_named_with_its_state_in_front_keeps_that_name(index_of):
     body = next(r for r in index.records if r.type == "GovernmentBody")
     assert "Vietnam Coast Guard" in body.names
     assert {index.get(k).name for k in facts(index, body.key, "partOf")} == {"Vietnam"}
+
+
+def test_outlet_name_inside_a_longer_name_is_not_the_outlet(index_of):
+    index = index_of("The National Electoral Council of Bolivia declared the result on Monday.")
+    assert not [r for r in index.records if r.type == "MediaOrganization"]
+
+
+def test_one_letter_platform_is_no_entity(index_of):
+    index = index_of("Prime Minister Ana Silva said Chile would respond, she wrote on X.")
+    assert not [r for r in index.records if r.name.rstrip(".") == "X"]
+
+
+@pytest.mark.parametrize("text, canonical", [
+    ("Ukraine's Health Ministry said 14 civilians were wounded.", "Ministry of Health of Ukraine"),
+    ("Mali acted, according to a statement of its Ministry of Foreign Affairs and International "
+     "Cooperation.", "Ministry of Foreign Affairs of Mali"),
+])
+def test_more_government_bodies_from_the_generic_list(index_of, text, canonical):
+    index = index_of(text)
+    assert canonical in {r.name for r in index.records if r.type == "GovernmentBody"}

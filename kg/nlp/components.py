@@ -248,6 +248,9 @@ class KGEntities:
                 info = self.named_by_key[key]
                 if (kind == "C" and not self._context_ok(doc, start, end)) or _in_compound(doc, start, end):
                     continue
+                ent = ner_at.get(start)
+                if info.kind in ("media", "org") and ent is not None and ent.end > end and doc[end].is_title:
+                    continue  # "The National Electoral Council" is no newspaper called The National
                 cand = self._named_candidate(info, start, end)
                 cands.append(cand)
                 if info.kind in ("group", "org"):
@@ -779,6 +782,8 @@ class KGEntities:
             return None
         text = doc[start:end].text
         single = end - start == 1
+        if sum(c.isalnum() for c in text) <= 1:
+            return None  # "wrote on X.": one letter names nothing we can tell apart
         if single and doc[start].pos_ not in {"PROPN"} and not doc[start].is_upper:
             return None  # "Killing", "Intelligence": title-case common words in headlines
         if label in {"PERSON", "ORG", "PRODUCT", "FAC"} and self._product(doc, start, end):
@@ -982,6 +987,7 @@ class KGEntities:
                 continue
             i = head.start
             while i > 0 and head.start - i < 4 and doc[i - 1].is_title and doc[i - 1].is_alpha \
+                    and doc[i - 1].pos_ in {"PROPN", "NOUN", "ADJ"} and not doc[i - 1].is_stop \
                     and doc[i - 1].lower_ not in GENERIC_NAME_WORDS and doc[i - 1].lower_ not in self.gaz.titles:
                 i -= 1
             if i == head.start or (head[0].is_title and i == head.start - 1 and doc[i].is_sent_start):
