@@ -270,3 +270,45 @@ def test_a_cached_answer_says_so_over_http():
         assert "X-Answer-Cache" not in first.headers and second.headers["X-Answer-Cache"] == "hit"
     finally:
         close_app(app)
+
+
+# -- the direct WSGI path for POST application/sparql-query ------------------------------------------------
+def test_a_direct_post_answers_as_the_flask_path_does(caplog):
+    import logging
+
+    from kg.server import ServerConfig, close_app, create_app
+
+    store = KGStore()
+    store.ox.extend([ox.Quad(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p"), ox.Literal("v"), ox.DefaultGraph())])
+    app = create_app(store, ServerConfig(workers=1, max_body_bytes=2_000, answer_cache_bytes=0))
+    try:
+        assert app.extensions["kg"].engine.wait_ready(60)
+        client = app.test_client()
+        text = "SELECT ?o WHERE { ?s ?p ?o }"
+        accept = {"Accept": "text/csv"}
+        via_flask = client.post("/sparql", data={"query": text}, headers=accept)  # form POST: Flask
+        with caplog.at_level(logging.INFO, logger="kg.server"):
+            direct = client.post("/sparql", data=text.encode(), headers={**accept,
+                                                                         "Content-Type": "application/sparql-query"})
+        assert direct.status_code == via_flask.status_code == 200 and direct.data == via_flask.data == b"o\r\nv\r\n"
+        for header in ("Content-Type", "Vary", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers",
+                       "Content-Length"):
+            assert direct.headers[header] == via_flask.headers[header], header
+        assert direct.headers["X-Query-Time"].endswith(" ms")
+        assert any(r.getMessage().startswith("POST /sparql 200 ") for r in caplog.records)
+
+        def post(body: bytes, content_type="application/sparql-query"):
+            return client.post("/sparql", data=body, headers={"Content-Type": content_type})
+
+        refused = post(b"SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+        assert refused.status_code == 400 and "SERVICE" in refused.text
+        assert refused.headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert post(b"SELECT * WHERE { ?s ?p \"\xff\" }").status_code == 400  # not UTF-8: Flask says so
+        assert post(b"SELECT * WHERE { ?s ?p ?o } #" + b"x" * 3_000).status_code == 413
+        assert post(b"INSERT DATA { <x:a> <x:b> <x:c> }").status_code == 400
+        charset = post(text.encode(), "application/sparql-query; charset=utf-8")  # with a parameter: Flask
+        assert charset.status_code == 200 and b"v" in charset.data
+        assert client.post("/sparql/", data=text.encode(), headers={"Content-Type": "application/sparql-query",
+                                                                    "Accept": "application/nope"}).status_code == 406
+    finally:
+        close_app(app)

@@ -57,6 +57,19 @@ class ServerState:
 
 
 CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/")
+CORS_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
+    ("Access-Control-Expose-Headers", "Content-Type, X-Query-Time, X-Answer-Cache"),
+    ("Access-Control-Max-Age", "86400"),
+)
+
+
+def log_request(method: str, path: str, status: int, started: float | None) -> None:
+    """One line per request; never the query string of an update or any header (tokens stay out)."""
+    ms = (time.perf_counter() - started) * 1000 if started else 0.0
+    log.info("%s %s %d %.1f ms", method, path, status, ms)
 
 
 def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
@@ -64,6 +77,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     from kg.server.description import StatsCache
     from kg.server.engine import InlineEngine, QueryPool
     from kg.server.linked_data import bp as linked_data_bp
+    from kg.server.sparql import DirectQueries
     from kg.server.sparql import bp as sparql_bp
 
     config = config or ServerConfig()
@@ -84,6 +98,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     except ImportError:
         app.add_url_rule("/", "fallback_index", _fallback_index)
     _install_hooks(app)
+    app.wsgi_app = DirectQueries(app.wsgi_app, app)
     return app
 
 
@@ -111,15 +126,8 @@ def _install_hooks(app: Flask) -> None:
     @app.after_request
     def _finish(response: Response) -> Response:
         if request.path.startswith(CORS_PATHS):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
-            response.headers["Access-Control-Expose-Headers"] = "Content-Type, X-Query-Time, X-Answer-Cache"
-            response.headers["Access-Control-Max-Age"] = "86400"
-        started = g.get("started")
-        ms = (time.perf_counter() - started) * 1000 if started else 0.0
-        # one line per request; never the query string of an update or any header (tokens stay out)
-        log.info("%s %s %d %.1f ms", request.method, request.path, response.status_code, ms)
+            response.headers.update(CORS_HEADERS)
+        log_request(request.method, request.path, response.status_code, g.get("started"))
         return response
 
     @app.errorhandler(413)
