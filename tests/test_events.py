@@ -675,3 +675,9 @@ def test_spokesman_claim_is_the_group_attack(nlp):
             "the Red Sea on Monday.")
     hit = find(summary(run(nlp, text)), category="Attack")
     assert hit is not None and "houthis" in hit.get("perpetrator", set()), summary(run(nlp, text))
+
+
+def test_attack_noun_mistagged_as_adjective(nlp):
+    events = summary(run(nlp, "Ethiopia launches offensive in Tigray on Monday; Eritrea accuses Addis Ababa of "
+                              "aggression"))
+    assert find(events, category="Attack", perpetrator="Ethiopia") is not None, events

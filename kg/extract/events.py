@@ -128,8 +128,10 @@ def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
     lemma = token.lemma_.lower()
     lower = token.lower_
     prev = token.doc[token.i - 1] if token.i > 0 else None
-    if token.pos_ in ("NOUN", "PROPN") or (token.pos_ == "VERB" and token.tag_ == "VBG" and token.dep_ in (
-            "pobj", "dobj", "nsubj", "nsubjpass")):
+    nominal = token.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass") or (  # "launches offensive" read as adjective
+        token.dep_ == "acomp" and token.head.lemma_.lower() in lex["light_verbs"])
+    if token.pos_ in ("NOUN", "PROPN") or (token.pos_ in ("VERB", "ADJ") and nominal and (
+            token.tag_ == "VBG" or token.pos_ == "ADJ")):
         for key in (f"{prev.lemma_.lower()} {lemma}" if prev is not None else None,
                     f"{prev.lower_} {lower}" if prev is not None else None, lemma, lower):
             if key and key in lex["nouns"]:
@@ -275,7 +277,7 @@ def _light_verb(head: Token) -> Token | None:
     # "a series of strikes", "a wave of attacks": the quantity noun stands in the verb's place
     if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in QUANTITY_NOUNS:
         node = node.head.head
-    if node.dep_ == "dobj" and (node.head.lemma_.lower() in lex["light_verbs"] or (
+    if node.dep_ in ("dobj", "acomp") and (node.head.lemma_.lower() in lex["light_verbs"] or (
             weapon_key(node) is not None and node.head.lemma_.lower() in lex["fire_verbs"])):
         return node.head
     if node.dep_ == "pobj":
