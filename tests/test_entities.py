@@ -456,3 +456,17 @@ def test_one_letter_platform_is_no_entity(index_of):
 def test_more_government_bodies_from_the_generic_list(index_of, text, canonical):
     index = index_of(text)
     assert canonical in {r.name for r in index.records if r.type == "GovernmentBody"}
+
+
+def test_official_speaks_for_the_subject_state_of_the_sentence_before(index_of):
+    index = index_of("Chile and Bolivia recalled their envoys. Ecuador went further on Tuesday. Foreign Minister "
+                     "Rosa Paredes said the embassy in Caracas would close.")
+    official = by_name(index, "Rosa Paredes")
+    assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {"Ecuador"}
+
+
+def test_national_body_is_not_the_un_body_and_a_capital_gives_the_state(index_of):
+    index = index_of("In Nairobi, National Security Council spokesman Peter Mwangi condemned the attack.")
+    assert "United Nations Security Council" not in {r.name for r in index.records}
+    official = by_name(index, "Peter Mwangi")
+    assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {"Kenya"}

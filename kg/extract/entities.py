@@ -394,6 +394,13 @@ class _Builder:
         for mention in self.index.mentions:
             if mention.type == "State" and sentence.start_char <= mention.start < span.start_char:
                 target = mention.key
+            elif mention.type == "Place" and sentence.start_char <= mention.start < span.start_char and self.gaz:
+                # "In Washington, National Security Council spokesman X": the capital's State
+                capital = self.gaz.state_index.get(norm(mention.text))
+                if capital and capital[1] == "capital":
+                    target = self.index.add_state(capital[0], self.evidence(span, 0.6)) or target
+        if target is None:
+            target = self._subject_state_before(sentence)
         if target is None:
             counts: dict[str, int] = {}
             for mention in self.index.mentions:
@@ -405,6 +412,20 @@ class _Builder:
                     target = top
         if target:
             self.index.add_fact(key, "affiliation", target, self.evidence(span, 0.6))
+
+    def _subject_state_before(self, sentence: Span) -> str | None:
+        """'Peru went further on Tuesday. Foreign Minister X said ...': the State that is the subject of
+        the sentence just before speaks through the official the next sentence names."""
+        if sentence.start == 0:
+            return None
+        previous = self.doc[sentence.start - 1].sent
+        for mention in self.index.mentions:
+            if mention.type != "State" or not previous.start_char <= mention.start < previous.end_char:
+                continue
+            span = self.doc.char_span(mention.start, mention.end)
+            if span is not None and any(t.dep_ in ("nsubj", "nsubjpass") for t in span):
+                return mention.key
+        return None
 
     def _affiliation_target(self, span: Span, affiliation: str) -> str | None:
         if affiliation.startswith("span:"):  # another entity of the text: "Houthi spokesman X"

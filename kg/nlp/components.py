@@ -249,8 +249,13 @@ class KGEntities:
                 if (kind == "C" and not self._context_ok(doc, start, end)) or _in_compound(doc, start, end):
                     continue
                 ent = ner_at.get(start)
-                if info.kind in ("media", "org") and ent is not None and ent.end > end and doc[end].is_title:
-                    continue  # "The National Electoral Council" is no newspaper called The National
+                ent = ent or ner_at.get(end - 1)
+                if info.kind in ("media", "org") and ent is not None and (
+                        (ent.end > end and doc[end].is_title) or (ent.start < start and doc[start - 1].is_title
+                                                                   and doc[start - 1].lower_ != "the")):
+                    # "The National Electoral Council" is no newspaper called The National, and the
+                    # "National Security Council" is not the (UN) Security Council
+                    continue
                 cand = self._named_candidate(info, start, end)
                 cands.append(cand)
                 if info.kind in ("group", "org"):
