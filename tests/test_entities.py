@@ -470,3 +470,17 @@ def test_national_body_is_not_the_un_body_and_a_capital_gives_the_state(index_of
     assert "United Nations Security Council" not in {r.name for r in index.records}
     official = by_name(index, "Peter Mwangi")
     assert {index.get(k).name for k in facts(index, official.key, "affiliation")} == {"Kenya"}
+
+
+def test_capital_of_a_province_lies_in_it(index_of):
+    index = index_of("A drone hit the last hospital in Goma, the besieged capital of Congo's North Kivu province, "
+                     "on Friday.")
+    goma = by_name(index, "Goma")
+    assert {index.get(k).name for k in facts(index, goma.key, "locatedIn")} == {"North Kivu"}
+
+
+def test_site_the_text_does_not_place_lies_in_the_town_just_named(index_of):
+    index = index_of("A drone hit the last hospital in Goma, Congo, on Friday. Doctors said the Kyeshero "
+                     "Teaching Hospital was full.")
+    site = by_name(index, "Kyeshero Teaching Hospital")
+    assert {index.get(k).name for k in facts(index, site.key, "locatedIn")} == {"Goma"}

@@ -474,6 +474,23 @@ class _Builder:
             skey = index.add_state(info["state"], evidence)
             if skey and skey != key:
                 index.add_fact(key, "locatedIn", skey, evidence)
+        if info.get("kind") == "site" and not self._has_located(key):
+            town = self._recent_town(span)
+            if town and town != key:
+                index.add_fact(key, "locatedIn", town, self.evidence(span, 0.6))
+
+    def _recent_town(self, span: Span) -> str | None:
+        """'A drone hit the last hospital in X. ... the Y Teaching Hospital was full': a named site the text
+        does not place lies in the town named last in its sentence or the one before."""
+        sentence = span.sent
+        start = self.doc[sentence.start - 1].sent.start_char if sentence.start > 0 else sentence.start_char
+        found = None
+        for mention in self.index.mentions:
+            if mention.type == "Place" and start <= mention.start < span.start_char:
+                record = self.index.get(mention.key)
+                if record.ids.get("geonames") and not record.ids.get("iso3166"):
+                    found = mention.key
+        return found
 
     def _has_located(self, key: str, obj: str | None = None) -> bool:
         return any(f.subject == key and f.predicate == "locatedIn" and (obj is None or f.object == obj)
@@ -555,11 +572,16 @@ class _Builder:
             return None
         # "of" only after a subdivision noun ("the X district of Y") or right after a place ("X of Y");
         # "the Y town of X" reads the other way (see _container_before)
-        if doc[j].lower_ == "of" and not (j == span.end or doc[j - 1].lower_ in _SUBDIVISION_NOUNS):
-            return None
+        if doc[j].lower_ == "of" and not (j == span.end or doc[j - 1].lower_ in _SUBDIVISION_NOUNS
+                                          or (comma and doc[j - 1].lower_ == "capital")):
+            return None  # "X, the besieged capital of Y" is in Y
         k = j + 1
         if k < len(doc) and doc[k].lower_ == "the":
             k += 1
+        if k + 2 < len(doc) and doc[k + 1].text in ("'s", "’s"):
+            inner = self._place_key_at(k + 2)  # "of Sudan's North Darfur state": the most specific
+            if inner is not None and self.index.get(inner).type == "Place":
+                return inner
         return self._place_key_at(k) if k < len(doc) else None
 
     def _container_before(self, span: Span) -> str | None:
