@@ -484,3 +484,10 @@ def test_site_the_text_does_not_place_lies_in_the_town_just_named(index_of):
                      "Teaching Hospital was full.")
     site = by_name(index, "Kyeshero Teaching Hospital")
     assert {index.get(k).name for k in facts(index, site.key, "locatedIn")} == {"Goma"}
+
+
+def test_group_based_in_its_own_stronghold_not_anothers(index_of):
+    index = index_of("The Arakan Army launched an offensive from its stronghold in Rakhine State on Monday. "
+                     "The army shelled the Kachin Independence Army's stronghold in Kachin State.")
+    arakan = by_name(index, "Arakan Army")
+    assert {index.get(k).name for k in facts(index, arakan.key, "basedIn")} == {"Rakhine State"}

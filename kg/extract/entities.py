@@ -25,6 +25,8 @@ from kg.records import Document, EntityRecord, Evidence, Fact
 
 _BASED_WORDS = frozenset({"based", "operating", "operates", "operate", "headquartered", "active", "fighting",
                           "fights"})
+# "X launched an offensive from its stronghold in Y" (only after its/their: another's stronghold is a target)
+_STRONGHOLD_WORDS = frozenset({"stronghold", "strongholds", "bastion", "heartland", "base", "bases"})
 # "X, which now controls much of northern Y"
 _RELATIVE_FILLER = frozenset({",", "which", "who", "that", "now", "still", "largely", "effectively", "also", "already"})
 _CONTROL_VERBS = frozenset({"controls", "control", "controlling", "holds", "hold", "dominates", "dominate", "runs",
@@ -608,7 +610,9 @@ class _Builder:
     def _based_by_words(self, span: Span) -> str | None:
         doc, sent = self.doc, span.sent
         for tok in doc[span.end:sent.end]:
-            if tok.lower_ in _BASED_WORDS and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("in", "from"):
+            own_base = tok.lower_ in _STRONGHOLD_WORDS and doc[tok.i - 1].lower_ in ("its", "their")
+            if (tok.lower_ in _BASED_WORDS or own_base) and tok.i + 1 < sent.end \
+                    and doc[tok.i + 1].lower_ in ("in", "from"):
                 target = None
                 for ent in doc[tok.i + 2:min(sent.end, tok.i + 10)].ents:
                     if ent.label_ in ("Place", "State"):
