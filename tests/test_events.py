@@ -681,3 +681,16 @@ def test_attack_noun_mistagged_as_adjective(nlp):
     events = summary(run(nlp, "Ethiopia launches offensive in Tigray on Monday; Eritrea accuses Addis Ababa of "
                               "aggression"))
     assert find(events, category="Attack", perpetrator="Ethiopia") is not None, events
+
+
+def test_target_named_in_what_the_military_called(nlp):
+    events = summary(run(nlp, "Israeli warplanes struck what the military called a series of Hezbollah targets in "
+                              "southern Lebanon on Sunday."))
+    assert find(events, category="Attack", perpetrator="Israel", target="Hezbollah") is not None, events
+
+
+def test_superlative_aside_is_the_same_attack(nlp):
+    text = ("A rocket fired from Lebanon slammed into a football field in Majdal Shams on Saturday, killing 12 "
+            "children, Israeli officials said, in the deadliest strike on Israeli territory since October.")
+    attacks = [e for e in summary(run(nlp, text)) if e["category"] == "Attack"]
+    assert len(attacks) == 1 and "israel" not in attacks[0].get("perpetrator", set()), attacks
