@@ -16,13 +16,13 @@ import os
 import re
 import shlex
 import textwrap
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import typer
+from serving import serving
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -607,9 +607,8 @@ TOKEN = "docs-test-token"
 @pytest.fixture(scope="module")
 def endpoint(seed_store, tmp_path_factory):
     """A server over a copy of the seed graph (the examples include an update), with an update token."""
-    from waitress import create_server
 
-    from kg.server import ServerConfig, close_app, create_app
+    from kg.server import ServerConfig, create_app
     from kg.store import KGStore
 
     dump = tmp_path_factory.mktemp("endpoint") / "seeds.nq"
@@ -617,13 +616,8 @@ def endpoint(seed_store, tmp_path_factory):
         seed_store.export("nquads", handle)
     store = KGStore()
     store.load_quads(dump)
-    app_ = create_app(store, ServerConfig(update_token=TOKEN, workers=1))
-    server = create_server(app_, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    assert app_.extensions["kg"].engine.wait_ready(60)
-    yield f"http://127.0.0.1:{server.effective_port}", store
-    server.close()
-    close_app(app_)
+    with serving(create_app(store, ServerConfig(update_token=TOKEN, workers=1))) as url:
+        yield url, store
 
 
 def curl(argv: list[str], url: str, graphs: list[str]):

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import rdflib
 import requests
+from serving import serving
 
-from kg.server import ServerConfig, close_app, create_app
+from kg.server import ServerConfig, create_app
 
 
 @pytest.fixture(scope="module")
 def seed_url(seed_store):
-    from waitress import create_server
-
-    app = create_app(seed_store, ServerConfig(workers=1))
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    assert app.extensions["kg"].engine.wait_ready(60)
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    close_app(app)
+    with serving(create_app(seed_store, ServerConfig(workers=1))) as url:
+        yield url
 
 
 def select(url, query):
@@ -43,14 +35,17 @@ def test_counts_over_http_match_the_store_and_void(seed_url, seed_store):
 
 
 def test_every_event_and_actor_dereferences(seed_url):
-    rows = select(seed_url, "SELECT DISTINCT ?e WHERE { { ?e a ckg:Event } UNION { ?e ckg:perpetrator ?x } "
-                            "UNION { ?x ckg:perpetrator ?e } UNION { ?x ckg:actor ?e } } ORDER BY ?e LIMIT 40")
+    rows = select(
+        seed_url,
+        "SELECT DISTINCT ?e WHERE { { ?e a ckg:Event } UNION { ?e ckg:perpetrator ?x } "
+        "UNION { ?x ckg:perpetrator ?e } UNION { ?x ckg:actor ?e } } ORDER BY ?e LIMIT 40",
+    )
     assert rows, "the seed graph has events"
     base = "https://w3id.org/conflict-kg/id/"
     for row in rows:
         iri = row["e"]["value"]
         assert iri.startswith(base)
-        path = "/id/" + iri[len(base):]
+        path = "/id/" + iri[len(base) :]
         turtle = requests.get(seed_url + path, headers={"Accept": "text/turtle"}, timeout=60)
         assert turtle.status_code == 200
         assert (rdflib.URIRef(iri), None, None) in rdflib.Graph().parse(data=turtle.text, format="turtle")

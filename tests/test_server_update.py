@@ -9,11 +9,11 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 import requests
+from serving import serving
 from test_server_http import BASE, GRAPH_A, GRAPH_B, TRIG, make_store
 
 from kg.config import REPO_ROOT
@@ -25,16 +25,9 @@ NEW = f"<{BASE}state/westland>"
 
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
-    from waitress import create_server
-
     store = make_store(tmp_path_factory.mktemp("upd"))
-    app = create_app(store, ServerConfig(update_token=TOKEN, workers=1))
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    assert app.extensions["kg"].engine.wait_ready(60)
-    yield f"http://127.0.0.1:{server.effective_port}", store
-    server.close()
-    close_app(app)
+    with serving(create_app(store, ServerConfig(update_token=TOKEN, workers=1))) as url:
+        yield url, store
 
 
 def update(url, text, token=TOKEN):
@@ -68,17 +61,26 @@ def test_token_is_required_and_checked(writable):
 def test_insert_delete_and_drop_keep_the_union_a_set(writable):
     url, store = writable
     before = len(store)
-    r = update(url, f"PREFIX ex: <http://example.org/>\nINSERT DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State ; "
-                    f"rdfs:label \"Westland\" }} GRAPH <{GRAPH_B}> {{ {NEW} a ckg:State }} }}")
+    r = update(
+        url,
+        f"PREFIX ex: <http://example.org/>\nINSERT DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State ; "
+        f'rdfs:label "Westland" }} GRAPH <{GRAPH_B}> {{ {NEW} a ckg:State }} }}',
+    )
     assert r.status_code == 200, r.text
     assert len(store) == before + 2  # the shared triple once in the union
-    assert ask(url, f"ASK {{ {NEW} rdfs:label \"Westland\" }}")  # the workers see the write
+    assert ask(url, f'ASK {{ {NEW} rdfs:label "Westland" }}')  # the workers see the write
     # deleting from one graph keeps the union triple while the other graph still states it
     assert update(url, f"DELETE DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State }} }}").status_code == 200
     assert ask(url, f"ASK {{ {NEW} a ckg:State }}")
     assert not ask(url, f"ASK {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State }} }}")
-    assert update(url, f"DELETE DATA {{ GRAPH <{GRAPH_B}> {{ {NEW} a ckg:State }} }} ; "
-                       f"DELETE DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} rdfs:label \"Westland\" }} }}").status_code == 200
+    assert (
+        update(
+            url,
+            f"DELETE DATA {{ GRAPH <{GRAPH_B}> {{ {NEW} a ckg:State }} }} ; "
+            f'DELETE DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} rdfs:label "Westland" }} }}',
+        ).status_code
+        == 200
+    )
     assert not ask(url, f"ASK {{ {NEW} ?p ?o }}") and len(store) == before
     # writing to the default graph directly, or anything but the supported operations, is refused
     assert update(url, f"INSERT DATA {{ {NEW} a ckg:State }}").status_code == 400
@@ -103,9 +105,25 @@ def test_kg_serve_runs_on_waitress_and_logs_each_request(tmp_path):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--workers", "1",
-         "--update-token", TOKEN],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--data",
+            str(data),
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--update-token",
+            TOKEN,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         for _ in range(150):
