@@ -229,7 +229,7 @@ def worker_main(kind: str, path: str) -> None:
 
 
 class _Worker:
-    """A child process (``python -m kg.server.worker``) reading jobs and writing answers as framed messages on pipes.
+    """A child process (``python -m kg.server.worker``): jobs in and answers out as framed messages on pipes.
 
     A plain subprocess rather than ``multiprocessing``: spawn would re-import the caller's main
     module (breaking scripts without a ``__main__`` guard) and fork is unsafe in a threaded server.
