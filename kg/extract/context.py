@@ -70,7 +70,7 @@ class EntityView:
             return None
 
     def describe_group(self, head: Token) -> str | None:
-        """The ArmedGroup a description headed by ``head`` stands for ("a Baloch separatist group"),
+        """The ArmedGroup a description headed by ``head`` stands for ("a Kurdish militant group"),
         created in the index on first use (see :mod:`kg.extract.groups`); None when it is no such phrase."""
         from kg.extract.evidence import sentence_evidence
         from kg.extract.groups import described_group, named_group_described

@@ -1,7 +1,7 @@
 """Entity records for one document, built from the typed spans of the ``kg_entities`` component.
 
 :func:`collect_entities` merges mentions into one :class:`~kg.records.EntityRecord` per real-world
-entity ("Jilani" after "Jalil Abbas Jilani"; "Tehran said" and "the Islamic Republic" -> Iran),
+entity ("Lavrov" after "Sergei Lavrov"; "Tehran said" and "the Islamic Republic" -> Iran),
 and reads the facts entities carry: ``position`` and ``affiliation`` of officials and bodies,
 ``basedIn`` of armed groups, ``locatedIn`` of places (from the gazetteer and from text such as
 "Iran's border city of X" or "X in Iran's Y province").
@@ -164,7 +164,7 @@ class EntityIndex:
         self.facts.append(Fact(subject, predicate, obj, evidence, object_is_key))
 
     def add_described_group(self, name: str, start: int, end: int, evidence: Evidence) -> str:
-        """Key of an ArmedGroup known only by a description ("a Baloch separatist group"), made by the
+        """Key of an ArmedGroup known only by a description ("a Kurdish militant group"), made by the
         event extractor when such a phrase is an attacker or target; one record per name."""
         record = next((r for r in self.records if r.type == "ArmedGroup" and name in r.names), None)
         if record is None:
@@ -511,7 +511,7 @@ class _Builder:
 
     def _container_in_text(self, span: Span) -> str | None:
         doc = self.doc
-        # "Iran's border city of X" / "Pakistan's Balochistan province": a State + 's shortly before
+        # "Iran's border city of X" / "Nigeria's Borno state": a State + 's shortly before
         i = span.start - 1
         steps = 0
         while i >= 1 and steps < 5:
@@ -539,7 +539,7 @@ class _Builder:
                 key = self.index.key_at(doc[k].idx, doc[k].idx + len(doc[k].text))
                 rec = self.index.get(key) if key else None
                 if rec is not None and rec.type in ("State", "Place"):
-                    # "in Iran's Sistan and Baluchestan province": the most specific container
+                    # "in Syria's Idlib province": the most specific container
                     if k + 2 < len(doc) and doc[k + 1].text in ("'s", "’s"):
                         inner = self.index.key_at(doc[k + 2].idx, doc[k + 2].idx + len(doc[k + 2].text))
                         inner_rec = self.index.get(inner) if inner else None

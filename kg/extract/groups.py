@@ -1,7 +1,7 @@
-"""Armed groups known only by a description: "a Baloch separatist group", "Tuareg rebels".
+"""Armed groups known only by a description: "a Kurdish militant group", "Tuareg rebels".
 
 News often names an attacker or a target by who they are rather than by an organisation's name
-("the strikes targeted a Baloch separatist group", "Anglophone separatists ambushed a convoy").
+("the strikes targeted a Kurdish militant group", "Anglophone separatists ambushed a convoy").
 Such a noun phrase - headed by a group word (group, militants, rebels, ...) with a capitalised ethnic
 or regional modifier - stands for an ArmedGroup named by the phrase without its determiner. The word
 lists are in ``data/described_groups.json``; a State's demonym is not such a modifier ("Iranian
@@ -46,8 +46,8 @@ def described_group(head: Token, view) -> tuple[str, int, int, list[str]] | None
 
 
 def named_group_described(descriptors: list[str], groups: list[tuple[str, set[str]]]) -> str | None:
-    """The one named group of the document whose name carries a descriptor ("Baloch separatist militants"
-    -> the Baloch Liberation Army), else None: the description most likely refers to it."""
+    """The one named group of the document whose name carries a descriptor ("Tuareg separatist rebels"
+    -> a named Tuareg rebel alliance), else None: the description most likely refers to it."""
     wanted = {d.lower() for d in descriptors}
     found = {key for key, names in groups
              if any(wanted & {w.lower().strip("'’") for w in name.replace("-", " ").split()} for name in names)}

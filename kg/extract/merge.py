@@ -1,6 +1,6 @@
 """Merging the mentions of one real event within a document.
 
-An article names the same strike several times ("Iran's strikes on Jaish al-Adl", "the attack by
+An article names the same strike several times ("Turkey's strikes on the PKK", "the attack by
 Iran inside Pakistani territory on January 16", "Tuesday's missile and drone attacks"). Mentions
 are merged in text order into :class:`Event` clusters when they are of the same category and
 nothing conflicts (perpetrator/actor state, target/recipient, territory, date, type family, past vs

@@ -718,7 +718,7 @@ class KGEntities:
                     continue
                 if doc[name[0]].ent_type_ in {"NORP", "GPE", "LOC"} or (
                         rule == "GRP_PLURAL" and doc[name[0]].ent_type_ == "PERSON"):
-                    continue  # "Baloch separatists", "the Sunni militant group": a people, not a name
+                    continue  # "Kurdish militants", "the Sunni militant group": a people, not a name
                 out.append(Candidate(name[0], name[1], "ArmedGroup", PRIORITY_PATTERN,
                                      {"source": "pattern", "confidence": 0.6, "discovered": True}))
             elif rule == "PLACE_LOC":

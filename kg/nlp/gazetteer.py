@@ -265,7 +265,7 @@ def compass_variants(name: str) -> set[str]:
 
 
 def _subdivision_names(name: str) -> set[str]:
-    """English-friendly variants of an ISO 3166-2 name ('Sīstān va Balūchestān' -> 'Sistan and ...')."""
+    """English-friendly variants of an ISO 3166-2 name ('Kohgīlūyeh va Bowyer Aḩmad' -> 'Kohgiluyeh and ...')."""
     names = {name, fold(name)}
     for base in list(names):
         names |= compass_variants(base)

