@@ -23,7 +23,6 @@ the cost per record does not grow with the size of the graph.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 
 from rapidfuzz import fuzz
@@ -31,7 +30,7 @@ from rapidfuzz import fuzz
 from kg.records import EntityRecord
 from kg.resolve import states
 from kg.resolve.known import KnownEntity
-from kg.resolve.names import IRI_FOLDER, family, name_keys, normalise, person_parts, slug
+from kg.resolve.names import IRI_FOLDER, claim_iri, family, name_keys, normalise, person_parts, slug
 
 ID_SCHEMES = ("wikidata", "geonames", "iso3166")
 #: In the org family these types may not merge with each other (a generic Organization may).
@@ -178,12 +177,7 @@ class EntityIndex:
     # -- minting -----------------------------------------------------------------------------
     def mint(self, record: EntityRecord, label: str, doc_id: str) -> str:
         folder = IRI_FOLDER.get(record.type, "entity")
-        iri = f"{self.base}{folder}/{slug(label)}"
-        if iri in self.used_iris:
-            digest = hashlib.sha256(f"{doc_id}|{record.key}|{label}".encode()).hexdigest()[:8]
-            iri = f"{iri}-{digest}"
-        self.used_iris.add(iri)
-        return iri
+        return claim_iri(self.used_iris, f"{self.base}{folder}/{slug(label)}", f"{doc_id}|{record.key}|{label}")
 
 
 def surnames_alike(x: str, y: str) -> bool:

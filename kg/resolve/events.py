@@ -23,7 +23,6 @@ The rule (weights and thresholds in ``data/coref.json``):
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from kg.resolve.known import KnownEvent
-from kg.resolve.names import DATA_DIR, camel_words, slug
+from kg.resolve.names import DATA_DIR, camel_words, claim_iri, slug
 
 CATEGORIES = ("Attack", "DiplomaticAction")
 
@@ -225,12 +224,7 @@ class EventIndex:
         parts = [when, principal or "unknown", slug(camel_words(primary_type(m.types, m.category)))]
         if other:
             parts.append(other)
-        iri = f"{self.base}event/{'-'.join(parts)}"
-        if iri in self.used_iris:
-            digest = hashlib.sha256(f"{doc_id}|{m.key}".encode()).hexdigest()[:8]
-            iri = f"{iri}-{digest}"
-        self.used_iris.add(iri)
-        return iri
+        return claim_iri(self.used_iris, f"{self.base}event/{'-'.join(parts)}", f"{doc_id}|{m.key}")
 
 
 def principals_of(direct: set[str], entities: dict, states: set[str]) -> set[str]:

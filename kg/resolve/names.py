@@ -15,6 +15,7 @@ The word lists live in ``data/name_rules.json`` so analysts can extend them with
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -161,6 +162,15 @@ def slug(text: str, max_length: int = 60) -> str:
     value = fold(text).replace(" ", "-")
     value = value[:max_length].strip("-")
     return value or "unnamed"
+
+
+def claim_iri(used: set[str], iri: str, seed: str) -> str:
+    """``iri``, or ``iri`` with a short hash of ``seed`` when another node already holds it, so two
+    different things with the same readable name never share an IRI (and stay stable run after run)."""
+    if iri in used:
+        iri = f"{iri}-{hashlib.sha256(seed.encode()).hexdigest()[:8]}"
+    used.add(iri)
+    return iri
 
 
 def camel_words(class_name: str) -> str:
