@@ -122,8 +122,14 @@ def weapon_key(token: Token) -> str | None:
     return None
 
 
+# the parts of speech _attack_trigger can accept (nouns, and verbs or adjectives read as nouns or verbs)
+_TRIGGER_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+
+
 def _attack_trigger(token: Token) -> tuple[set[str], str, bool] | None:
     """(types, trigger text, anaphoric_only) when ``token`` names an attack, else None."""
+    if token.pos_ not in _TRIGGER_POS:
+        return None  # called on every token: skip the lexicon work for words no branch below can take
     lex = load("attack_lexicon")
     lemma = token.lemma_.lower()
     lower = token.lower_
