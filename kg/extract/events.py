@@ -422,7 +422,7 @@ def _targets_and_places(head: Token, view: EntityView, roots: list[Token], stop:
                         node = pobj
         hit = view.at(node)
         if hit is None and view.describe_group(node) is not None:
-            hit = view.at(node)  # "targeted a Baloch separatist group"
+            hit = view.at(node)  # "targeted a Kurdish militant group"
         if hit is not None:
             if hit.type == "State":
                 places.append(Role(hit.key, node, confidence))
@@ -601,7 +601,7 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
         direct = [head.head if d.lower_ in ("which", "that", "whom", "who") and head.dep_ == "relcl" else d
                   for d in direct]
         if head.dep_ == "relcl" and not direct and not passive:
-            direct = [head.head]  # "Jaish al-Adl, which Iran attacked on Tuesday"
+            direct = [head.head]  # "the PKK, which Turkey attacked on Tuesday"
         mention.definite = False
     else:
         light = _light_verb(head)
@@ -612,7 +612,7 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
             mention.agents.append(role)
         if light is not None and light.pos_ == "VERB":
             roots.append(light)
-        # "explosions were reported near Saravan": where and when come from the verb
+        # "explosions were reported near Kramatorsk": where and when come from the verb
         if head.dep_ in ("nsubjpass", "nsubj") and head.head.pos_ == "VERB" and head.head.lemma_.lower() in (
                 "report", "hear", "see", "occur", "happen", "rock", "hit", "strike", "kill", "target",
                 "destroy", "leave", "land", "wound", "injure", "attack", "pound", "damage", "slam",
@@ -635,7 +635,7 @@ def _fill_attack(mention: EventMention, view: EntityView, salience: Salience, kn
                                                                                "attack", "eliminate", "neutralize"):
                     direct.extend(c for c in comp.children if c.dep_ == "dobj")
                     roots.append(comp)
-        # "the strikes targeted X", "explosions, which hit two locations around Saravan"
+        # "the strikes targeted X", "explosions, which hit two locations around Kharkiv"
         for verb in [head.head] + [c for c in head.children if c.dep_ == "relcl"]:
             if verb.pos_ == "VERB" and _subject_is_attack(verb) is not None and verb.lemma_.lower() in load(
                     "attack_lexicon")["role_verbs_when_subject_is_attack"]:

@@ -73,7 +73,7 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
     """The entity a noun phrase names: the head's own mention first, then its modifiers.
 
     "Pakistan's Foreign Ministry" -> the ministry; "the Pakistani military" -> Pakistan;
-    "members of the Jaish al-Adl group" -> Jaish al-Adl; "Islamabad" as an actor -> Pakistan.
+    "members of the al-Shabaab group" -> al-Shabaab; "Islamabad" as an actor -> Pakistan.
     """
     wanted = types or ACTOR_TYPES
     head_hit = view.at(head)
@@ -83,7 +83,7 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
         if hit.type in wanted:
             return hit.key, head.doc[hit.start]
     if "ArmedGroup" in wanted and (key := view.describe_group(head)) is not None:
-        return key, head  # "a Baloch separatist group", "Tuareg rebels"
+        return key, head  # "a Kurdish militant group", "Tuareg rebels"
     if place_as_state:
         for hit in candidates:
             if hit.type == "Place" and (state := view.state_of(hit.key)):
@@ -284,7 +284,7 @@ def most_specific_place(found: list[tuple[Hit, Token, int]], view: EntityView) -
         return None
     places = [f for f in found if f[0].type == "Place"]
     if places:
-        # prefer a place that lies inside another one named here ("Saravan in Sistan and Baluchestan")
+        # prefer a place that lies inside another one named here ("Kramatorsk in Donetsk Oblast")
         best = min(places, key=lambda f: f[1].i)
         return best[0].key, best[1]
     best = min(found, key=lambda f: (f[2], f[1].i))

@@ -46,7 +46,7 @@ def norm(text: str) -> str:
 
 _SOUND_RULES = [
     (re.compile(r"^(al|as|ar|an|ad|at|ash|el|ad) "), ""),  # Arabic article: 'Al Anbar' ~ 'Anbar'
-    (re.compile(r"\b(o|va|and|e|ye|wa)\b"), " "),  # Persian/Urdu connectors: Sistan-o-, Sistan va
+    (re.compile(r"\b(o|va|and|e|ye|wa)\b"), " "),  # Persian/Urdu connectors: Kohgiluyeh-o-, Kohgiluyeh va
     (re.compile(r"(province|region|district|governorate|state|oblast|city)$"), ""),
     (re.compile(r"[^a-z]"), ""),
     (re.compile(r"w"), "v"),
