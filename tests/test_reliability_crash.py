@@ -166,10 +166,14 @@ def run_kills(tmp_path: Path, documents: int, kills: int, seed: int) -> None:
     acknowledged: set[int] = set()
     for _round in range(kills):
         server = ServeProcess(store_dir)
-        killer = threading.Timer(rng.uniform(0.3, 2.0), server.kill)
-        killer.start()
+        # The kill is armed after a random number of acknowledged updates, with a few milliseconds of
+        # jitter, so it lands while later updates are still arriving however fast the server is.
+        kill_after = rng.randrange(1, documents // 2)
+        killer = threading.Timer(rng.uniform(0.0, 0.05), server.kill)
         try:
             for i in range(documents):
+                if i == kill_after:
+                    killer.start()
                 try:
                     r = server.update(document_update(i), timeout=10)
                 except requests.RequestException:
@@ -177,6 +181,8 @@ def run_kills(tmp_path: Path, documents: int, kills: int, seed: int) -> None:
                 assert r.status_code == 200, r.text
                 acknowledged.add(i)
         finally:
+            if not killer.is_alive() and not killer.finished.is_set():
+                killer.start()  # never armed (cannot happen with kill_after < documents): kill now
             killer.join()
         check_whole(store_dir, acknowledged)
         assert len(acknowledged) < documents, "the kill came after the last update: nothing was tested"
