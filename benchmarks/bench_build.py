@@ -133,7 +133,9 @@ def memory_child(path: Path, every: int, trace: bool, top: int = 15) -> None:
         return {"entities": len(builder.resolver.entities.nodes), "events": len(builder.resolver.events.nodes),
                 "strings": len(vocab.strings), "lexemes": len(vocab), "gc_objects": len(gc.get_objects())}
 
-    with tempfile.TemporaryDirectory() as tmp:
+    # Cleanup errors are ignored: the store is still open (RocksDB may be writing its log) when the
+    # folder goes, and the measuring process ends right after.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         builder = Builder(KGStore(Path(tmp) / "s"), Settings())
         done = [0]
 
