@@ -164,3 +164,17 @@ def test_a_reader_crash_costs_one_file_not_the_build(tmp_path: Path, monkeypatch
     docs, skipped = read_all(tmp_path)
     assert [d.name for d in docs] == ["a.txt"]
     assert "ImportError: a library is missing" in skipped["b.html"]
+
+
+def test_a_jsonl_feed_larger_than_the_document_limit_is_read_article_by_article(tmp_path: Path):
+    lines = [json.dumps({"id": f"a{i}", "text": ARTICLE}) for i in range(300)]
+    lines.insert(5, json.dumps({"id": "big", "text": "word " * 3000}))
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert (tmp_path / "feed.jsonl").stat().st_size > 10_000  # the whole feed is over the limit
+    docs, skipped = read_all(tmp_path, settings=Settings(max_document_bytes=10_000))
+    assert len(docs) == 300
+    assert "too large" in skipped["feed.jsonl"]  # the one oversized article, named feed.jsonl:6
+    utf16 = tmp_path / "u16"
+    utf16.mkdir()
+    (utf16 / "feed.jsonl").write_bytes(("\n".join(lines[:3]) + "\n").encode("utf-16"))
+    assert len(read_all(utf16)[0]) == 3

@@ -62,12 +62,22 @@ def parse_date(value: object) -> date | None:
         return None
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def _check_regular(path: Path) -> int:
+    """The file's size; a FIFO or device would block or never end, so it is refused."""
     try:
         info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            raise ReadError("not a regular file (a pipe, socket or device), not an article")
-        size = info.st_size
+    except PermissionError:
+        raise ReadError("unreadable: permission denied") from None
+    except OSError as exc:
+        raise ReadError(f"unreadable: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError("not a regular file (a pipe, socket or device), not an article")
+    return info.st_size
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    size = _check_regular(path)
+    try:
         if size > max_bytes:
             raise ReadError(f"too large: {size:,} bytes, over the limit of {max_bytes:,} (KG_MAX_DOCUMENT_BYTES)")
         return path.read_bytes()
@@ -92,31 +102,66 @@ def read_html_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
 
 
 def read_jsonl_file(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
+    """A JSONL file already in memory (UTF-16 files, which cannot be split on newline bytes)."""
     for number, line in enumerate(decode(raw).splitlines(), start=1):
-        if not line.strip():
-            continue
-        name = f"{path.name}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skipped(name, f"broken JSON line: {exc.msg} at column {exc.colno}")
-            continue
-        if isinstance(record, dict) and record.get("id"):
-            name = f"{path.name}:{record['id']}"
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield Skipped(name, "JSON line has no 'text' string")
-            continue
-        if _has_surrogates(record):
-            yield Skipped(name, "undecodable: a JSON \\u escape gives a lone UTF-16 surrogate, not a character")
-            continue
-        meta = DocumentMeta(
-            source=str(record.get("url") or name),
-            url=record.get("url") or None,
-            title=record.get("title") or None,
-            publisher=record.get("publisher") or None,
-            date=parse_date(record.get("date")),
-        )
-        yield name, record["text"], meta
+        yield from _jsonl_article(path, number, line)
+
+
+def stream_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
+    """A JSONL feed read line by line: the size limit is per article, so a feed of any length is
+    read in constant memory, and one oversized or broken line costs only that article."""
+    _check_regular(path)
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+        if head in (b"\xff\xfe", b"\xfe\xff"):
+            yield from read_jsonl_file(path, head + handle.read())
+            return
+        handle.seek(0)
+        empty = True
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            empty = False
+            name = f"{path.name}:{number}"
+            if len(raw) > max_bytes:
+                yield Skipped(name, f"too large: {len(raw):,} bytes, over the limit of {max_bytes:,} "
+                                    "(KG_MAX_DOCUMENT_BYTES)")
+                continue
+            try:
+                line = decode(raw)
+            except ReadError as exc:
+                yield Skipped(name, str(exc))
+                continue
+            yield from _jsonl_article(path, number, line)
+    if empty:
+        raise ReadError("empty file")
+
+
+def _jsonl_article(path: Path, number: int, line: str) -> Iterator[Article | Skipped]:
+    if not line.strip():
+        return
+    name = f"{path.name}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield Skipped(name, f"broken JSON line: {exc.msg} at column {exc.colno}")
+        return
+    if isinstance(record, dict) and record.get("id"):
+        name = f"{path.name}:{record['id']}"
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        yield Skipped(name, "JSON line has no 'text' string")
+        return
+    if _has_surrogates(record):
+        yield Skipped(name, "undecodable: a JSON \\u escape gives a lone UTF-16 surrogate, not a character")
+        return
+    meta = DocumentMeta(
+        source=str(record.get("url") or name),
+        url=record.get("url") or None,
+        title=record.get("title") or None,
+        publisher=record.get("publisher") or None,
+        date=parse_date(record.get("date")),
+    )
+    yield name, record["text"], meta
 
 
 def _has_surrogates(record: dict) -> bool:
@@ -138,6 +183,9 @@ READERS = {
 
 
 def read_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
+    if path.suffix.lower() == ".jsonl":
+        yield from stream_jsonl_file(path, max_bytes)
+        return
     reader = READERS.get(path.suffix.lower(), read_text_file)
     raw = _read_bytes(path, max_bytes)
     if not raw.strip():
