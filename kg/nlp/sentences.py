@@ -13,14 +13,13 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.words import words
+
 COMPONENT = "kg_line_breaks"
-FINAL = frozenset({".", "!", "?", ":", ";", "\"", "\u201d", "'", "\u2019", ")", "]", "…"})
-# a line ending in one of these goes on on the next line
-CONTINUING = frozenset({",", "-", "\u2013", "\u2014", "and", "or", "but", "of", "the", "a", "an", "to", "in", "on",
-                        "for", "by", "with", "at", "from", "that", "as"})
-
-
-DASHES = frozenset({"\u2014", "\u2013", "-", "--"})
+_W = words()
+FINAL = _W.line_final  # a line ending in one of these ends as a sentence does
+CONTINUING = _W.line_continuing  # a line ending in one of these goes on on the next line
+DASHES = _W.line_dashes
 DATELINE_TOKENS = 12  # a dateline is short: "BAMAKO, Mali, Sept 17 (Reuters) -"
 
 

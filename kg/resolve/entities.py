@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from kg.records import EntityRecord
 from kg.resolve import states
 from kg.resolve.known import KnownEntity
-from kg.resolve.names import IRI_FOLDER, claim_iri, family, name_keys, normalise, person_parts, slug
+from kg.resolve.names import IRI_FOLDER, claim_iri, family, name_keys, normalise, person_parts, rules, slug
 
 ID_SCHEMES = ("wikidata", "geonames", "iso3166")
 #: In the org family these types may not merge with each other (a generic Organization may).
@@ -207,7 +207,7 @@ def same_person_variant(a: list[str], b: list[str]) -> str | None:
 
 
 # Last words that name a first-level subdivision ('Kharkiv region'), so it is not the city it is named after.
-_SUBDIVISION_WORDS = frozenset({"province", "region", "governorate", "oblast", "prefecture"})
+_SUBDIVISION_WORDS = frozenset(rules()["subdivision_words"])
 
 
 def _other_place(record: EntityRecord, node: KnownEntity) -> bool:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.resolve.names import DATA_DIR, fold
+from kg.resolve.names import DATA_DIR, fold, rules
 
-DEMONYM_ENDINGS = ("ian", "ean", "an", "i", "ese", "ish", "ic", "n")
+DEMONYM_ENDINGS = tuple(rules()["demonym_endings"])  # tried in this order
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""What the ``kg_entities`` component and entity collection cost on top of raw spaCy, on the same texts.
+"""What the entity components (signals + arbiter) and entity collection cost on top of raw spaCy, on the same texts.
 
-Prints seconds for: raw spaCy (the model as ``load_pipeline`` loads it, without our component), the
-component alone (run over those docs again, their NER spans restored before each run), and
+Prints seconds for: raw spaCy (the model as ``load_pipeline`` loads it, without our components), the
+components alone (run over those docs again, their NER spans restored before each run), and
 :func:`kg.extract.entities.collect_entities` over the component's output; each as a share of raw spaCy.
 CPU seconds of this process (wall time lies on a shared machine), best of ``--repeat`` runs, warm
 (the gazetteer is loaded and the matchers built before timing); the first, cold run is printed too.
@@ -47,24 +47,26 @@ def main(argv: list[str] | None = None) -> None:
 
     from kg.extract.entities import collect_entities
     from kg.nlp import load_pipeline
+    from kg.nlp.components import PIPELINE
 
     documents = _texts(args.inputs, args.synthetic)
     nlp = load_pipeline()
-    component = nlp.get_pipe("kg_entities")
+    components = [nlp.get_pipe(name) for name in PIPELINE]
     texts = [d.clean_text for d in documents]
     list(nlp.pipe(texts[:5]))  # warm: gazetteer, matchers; a place index per state is built on first use
 
     raw_best = comp_best = coll_best = float("inf")
     cold = None
     for _ in range(args.repeat):
-        with nlp.select_pipes(disable=["kg_entities"]):
+        with nlp.select_pipes(disable=list(PIPELINE)):
             started = time.process_time()
             docs = list(nlp.pipe(texts, batch_size=32))
             raw_best = min(raw_best, time.process_time() - started)
         ner = [list(doc.ents) for doc in docs]
         started = time.process_time()
         for doc in docs:
-            component(doc)
+            for component in components:
+                component(doc)
         comp_best = min(comp_best, time.process_time() - started)
         started = time.process_time()
         for document, doc in zip(documents, docs, strict=True):
@@ -76,10 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     words = sum(len(d) for d in docs)
     print(f"{len(documents)} documents, {words:,} tokens, best of {args.repeat}")
     print(f"raw spaCy            {raw_best:7.2f} s")
-    print(f"kg_entities          {comp_best:7.2f} s  {comp_best / raw_best:6.1%} of raw")
+    print(f"entity components    {comp_best:7.2f} s  {comp_best / raw_best:6.1%} of raw")
     print(f"collect_entities     {coll_best:7.2f} s  {coll_best / raw_best:6.1%} of raw")
     print(f"both                 {comp_best + coll_best:7.2f} s  {(comp_best + coll_best) / raw_best:6.1%} of raw")
-    print(f"first (cold) run: kg_entities {cold[0]:.2f} s, collect_entities {cold[1]:.2f} s")
+    print(f"first (cold) run: entity components {cold[0]:.2f} s, collect_entities {cold[1]:.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+"""Small readings of the words around a name, shared by several entity signals."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.nlp.gazetteer import Gazetteer, norm
+from kg.nlp.spans import Candidate
+from kg.nlp.words import words
+
+MAX_NAME = 5  # tokens of a personal name
+
+
+def locative(doc: Doc, start: int, end: int) -> bool:
+    """True when a capital's name is used as a place ('in Tehran', 'Kabul, Afghanistan', 'Kabul-based'),
+    not for its government."""
+    prev = doc[start - 1] if start > 0 else None
+    if prev is not None and prev.lower_ in words().locative:
+        return True
+    nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.text == "," and end + 1 < len(doc) and doc[end + 1].ent_type_ == "GPE":
+        return True
+    return bool(nxt is not None and nxt.text == "-" and end + 1 < len(doc) and doc[end + 1].lower_ == "based")
+
+
+def inside_ner_name(gaz: Gazetteer, ent: Span | None, start: int, end: int) -> bool:
+    """A state's name inside a longer NER person or place name ('Israel Katz', 'Puerto Jordan'):
+    the whole span is one name when every other token of it is a capitalised word that is not
+    itself a state, demonym or title ('Israeli Prime Minister' stays a State + a title)."""
+    w = words()
+    if ent is None or end > ent.end or ent.label_ not in w.ner_person_labels or (ent.start, ent.end) == (start, end):
+        return False
+    others = [t for t in ent if not (start <= t.i < end)]
+    if any(t.lower_ in w.inside_name_breakers or t.is_punct for t in others):
+        return False
+    return all(t.is_title and t.is_alpha and norm(t.text) not in gaz.state_index and norm(t.text) not in gaz.titles
+               for t in others)
+
+
+def context_ok(gaz: Gazetteer, doc: Doc, start: int, end: int) -> bool:
+    """Short or ambiguous aliases count only next to a group word, in parentheses, or per NER."""
+    nxt = doc[end] if end < len(doc) else None
+    prev = doc[start - 1] if start > 0 else None
+    if nxt is not None and nxt.lower_ in gaz.group_words:
+        return True
+    if prev is not None and prev.text == "(":
+        return True
+    ent = doc[start].ent_type_
+    begins = doc[start].ent_iob_ == "B" or (start > 0 and doc[start - 1].lower_ == "the"
+                                            and doc[start - 1].ent_iob_ == "B")
+    return bool(ent in words().context_ner_labels and begins and (end == len(doc) or doc[end].ent_iob_ != "I"))
+
+
+def in_compound(doc: Doc, start: int, end: int) -> bool:
+    """A match glued by hyphens to more capitals ('DPA' in 'CSP-DPA'): part of another name."""
+    before = start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
+        and not doc[start - 1].whitespace_ and doc[start - 2].is_upper
+    after = end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+        and not doc[end].whitespace_ and doc[end + 1].is_upper
+    return before or after
+
+
+def acronym_end(doc: Doc, i: int) -> int | None:
+    """End of an all-capitals acronym starting at token ``i`` ('MPJ', 'CSP-DPA'), or None."""
+    if i >= len(doc) or not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) >= 2) or i == 0 \
+            or doc[i].is_sent_start:
+        return None
+    end = i + 1
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and doc[end + 1].is_upper:
+        end += 2
+    return end
+
+
+def names_state(gaz: Gazetteer, doc: Doc, start: int, end: int) -> bool:
+    return any(norm(t.text) in gaz.state_index for t in doc[start:end])
+
+
+def first_of(cands: dict[int, Candidate], start: int) -> Candidate | None:
+    """The candidate (of a by-end map) that starts at token ``start``."""
+    return next((c for c in cands.values() if c.start == start), None)
+
+
+def name_after(doc: Doc, i: int) -> int:
+    """End of a personal name starting at token ``i`` (== i when there is none)."""
+    w = words()
+    generic = w.generic_name_words
+    if i < len(doc) and doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B":
+        j = i + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        # "President Hassan Sheikh Mohamud" where the NER stopped at "Hassan Sheikh": a capitalised
+        # word right after the span, in no entity, is the rest of the name
+        while j < len(doc) and j - i < MAX_NAME and doc[j].is_title and doc[j].is_alpha \
+                and doc[j].ent_type_ in ("", "PERSON") and doc[j].pos_ == "PROPN" and doc[j].lower_ not in generic:
+            j += 1
+        return j
+    j = i
+    while j < len(doc) and j - i < MAX_NAME:
+        tok = doc[j]
+        word = tok.is_title and tok.is_alpha and tok.lower_ not in generic
+        link = (tok.text == "-" or tok.lower_ in w.name_particles) and j > i and j + 1 < len(doc) \
+            and doc[j + 1].is_title
+        if not (word or link):
+            break
+        j += 1
+    return j
