@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+import srsly
+
 from kg.nlp import compiled
 from kg.nlp.words import WORDS_FILE, words
 
@@ -150,6 +152,10 @@ class Gazetteer:
     broad_regions: frozenset[str] = frozenset()  # ids of continents and multi-state regions (regions.tsv)
     office_holders: dict[str, tuple[str, str]] = field(default_factory=dict)  # norm(name) -> (iso2, office)
     site_words: frozenset[str] = frozenset()  # heads of named sites and features ('air base', 'shoal')
+    # country -> (place id, sound_key, skeleton) of every ASCII name of its places, for spelling-tolerant
+    # links; computed when the gazetteer is compiled (11 regular expressions a name: 0.4 s a country) and
+    # kept packed per country until a text needs that country (see :meth:`sound_entries`)
+    sound_index: dict[str, bytes] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- lookups
     def place_candidates(self, name: str) -> list[PlaceInfo]:
@@ -183,6 +189,11 @@ class Gazetteer:
 
     def places_in(self, country: str) -> list[PlaceInfo]:
         return self.by_country.get(country, [])
+
+    def sound_entries(self, country: str) -> tuple[tuple[str, str, str], ...]:
+        """(place id, sound_key, skeleton) of every ASCII name of the country's places."""
+        packed = self.sound_index.get(country)
+        return srsly.msgpack_loads(packed, use_list=False) if packed else ()
 
 
 # -------------------------------------------------------------------- loading
@@ -393,6 +404,13 @@ def _index_places(gaz: Gazetteer) -> None:
             gaz.place_index.setdefault(norm(name), []).append(pid)
 
 
+def _sound_index(gaz: Gazetteer) -> None:
+    for country, places in gaz.by_country.items():
+        gaz.sound_index[country] = srsly.msgpack_dumps([
+            (p.id, key, skeleton_of_key(key)) for p in places
+            for n in sorted({p.name, *p.names}) if n[:1].isascii() for key in (sound_key(n),)])
+
+
 def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -> None:
     _load_regions(data_dir / "regions.tsv", gaz)
     extra_names = _extra_subdivision_names(data_dir)
@@ -400,6 +418,7 @@ def _load_places(data_dir: Path, states: dict[str, StateInfo], gaz: Gazetteer) -
     _load_admin1(data_dir / "admin1.tsv", extra_names, gaz)
     _load_cities(states, gaz)
     _index_places(gaz)
+    _sound_index(gaz)
 
 
 def _load_office_holders(path: Path) -> dict[str, tuple[str, str]]:
@@ -480,6 +499,7 @@ def encode(gaz: Gazetteer) -> dict:
         "state_index": {k: list(v) for k, v in gaz.state_index.items()},
         "neighbours": {k: list(v) for k, v in gaz.neighbours.items()}, "broad_regions": sorted(gaz.broad_regions),
         "office_holders": {k: list(v) for k, v in gaz.office_holders.items()}, "site_words": sorted(gaz.site_words),
+        "sound_index": gaz.sound_index,
     }
 
 
@@ -508,6 +528,7 @@ def decode(data: dict) -> Gazetteer:
     gaz.broad_regions = frozenset(data["broad_regions"])
     gaz.office_holders = data["office_holders"]
     gaz.site_words = frozenset(data["site_words"])
+    gaz.sound_index = data["sound_index"]
     return gaz
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
-from kg.nlp.gazetteer import Gazetteer, PlaceInfo, norm, skeleton, skeleton_of_key, sound_key
+from kg.nlp.gazetteer import Gazetteer, PlaceInfo, norm, skeleton, sound_key
 from kg.nlp.words import words
 
 # A place of a state the document never mentions is taken only when it is this big (Paris, Kazan),
@@ -107,8 +107,8 @@ class PlaceLinker:
         """Spelling keys of every known place name of a country, computed once per country."""
         keys = self._keys_by_country.get(country)
         if keys is None:
-            keys = [(p, key, skeleton_of_key(key)) for p in self.gaz.places_in(country)
-                    for n in {p.name, *p.names} if n[:1].isascii() for key in (sound_key(n),)]
+            places = self.gaz.places
+            keys = [(places[pid], key, skel) for pid, key, skel in self.gaz.sound_entries(country)]
             self._keys_by_country[country] = keys
         return keys
 
