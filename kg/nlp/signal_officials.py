@@ -95,7 +95,9 @@ class OfficialsSignal:
 
     def _titles(self, doc: Doc, around: Around):
         spans = filter_spans([doc[s:e] for key, s, e in self.res.lower.find(doc) if key == "T"])  # longest wins
-        for span in spans:
+        for i, span in enumerate(spans):
+            if _modifies(span, spans[i + 1] if i + 1 < len(spans) else None):
+                continue  # "the chief military spokesman": one office, read from the last title
             start, end = span.start, span.end
             position = self.gaz.titles.get(norm(span.text))
             if not position:
@@ -103,7 +105,10 @@ class OfficialsSignal:
             affiliation = self._affiliation_before(doc, start, around)
             rank = all(t.lower_.rstrip(".") in self.w.rank_words for t in span if t.is_alpha)
             position, affiliation = self._body_office(doc, start, end, position, affiliation, rank, around)
-            position, of_end = self._office_of_the(doc, end, position, around.taken)
+            position, of_end, body_state = self._body_after(doc, end, position, around)
+            affiliation = affiliation or body_state
+            if of_end == end:
+                position, of_end = self._office_of_the(doc, end, position, around.taken)
             if affiliation is None and of_end + 1 < len(doc) and doc[of_end].lower_ == "of":
                 affiliation = self._affiliation_of(doc, of_end, around)
             yield Title(start, end, position, affiliation, rank, of_end)
@@ -153,10 +158,28 @@ class OfficialsSignal:
         words = " ".join(t.text if t.is_upper else t.text.capitalize() for t in doc[i:start])
         return f"{words} {position}"
 
+    def _body_after(self, doc: Doc, end: int, position: str, around: Around) -> tuple[str, int, str | None]:
+        """'spokesperson for the Russian Foreign Ministry', 'spokesman of Pakistan's Foreign Office': a body
+        named after the title gives the office ('Foreign Ministry Spokesperson') and the State. Returns the
+        office, the token after the body (``end`` when there is none) and the body's State."""
+        if not (end + 1 < len(doc) and doc[end].lower_ in self.w.office_body_links):
+            return position, end, None
+        k = end + 2 if doc[end + 1].lower_ == "the" else end + 1
+        state = cues.first_of(around.states, k)
+        if state is not None:
+            k = state.end + 1 if state.end < len(doc) and doc[state.end].text in self.w.possessive else state.end
+        body = cues.first_of(around.bodies, k)
+        if body is None:
+            return position, end, None
+        if position.lower().startswith("spokes"):
+            position = f"{office_words(doc[body.start:body.end])} {position}"
+        return position, body.end, body.info.get("state") or (state.info["state"] if state is not None else None)
+
     def _office_of_the(self, doc: Doc, end: int, position: str, taken: set[int]) -> tuple[str, int]:
-        """'Spokesman of the Government' -> 'Government Spokesman'; 'President of the Transition' kept as
-        written. Returns the office and the token after it (``end`` when there is no such phrase)."""
-        if not (end + 2 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].lower_ == "the"):
+        """'Spokesman of the Government' / 'spokesperson for the ministry' -> 'Government Spokesman' /
+        'Ministry Spokesperson'; 'President of the Transition' kept as written. Returns the office and the
+        token after it (``end`` when there is no such phrase)."""
+        if not (end + 2 < len(doc) and doc[end].lower_ in self.w.office_body_links and doc[end + 1].lower_ == "the"):
             return position, end
         j = end + 2
         while j < len(doc) and j - end - 2 < MAX_QUALIFIERS and doc[j].lower_ not in self.w.office_of_breakers \
@@ -164,6 +187,8 @@ class OfficialsSignal:
             j += 1
         if j == end + 2 or (j < len(doc) and doc[j].is_alpha and doc[j].lower_ != "of"):
             return position, end
+        if doc[end].lower_ != "of" and not position.lower().startswith("spokes"):
+            return position, end  # "envoy for the region" names no office
         words = " ".join(t.text if t.is_upper else t.text.capitalize() for t in doc[end + 2:j])
         if position.lower().startswith("spokes"):
             return f"{words} {position}", j
@@ -196,16 +221,18 @@ class OfficialsSignal:
     def _holder(self, doc: Doc, title: Title, around: Around) -> tuple[int, int] | None:
         """Token range of the person the title belongs to, or None."""
         start, end, of_end = title.start, title.end, title.of_end
-        lead = self._determiner_before(doc, start, around.states)
+        lead = self._determiner_before(doc, start, around)
         name_start = self._skip_ranks(doc, self._name_start(doc, title, lead, around))
         name_end = cues.name_after(doc, name_start)
-        appositive = lead >= 2 and doc[lead - 1].lower_ in self.w.determiners and doc[lead - 2].text == ","
+        comma = self._appositive_comma(doc, start, lead)
         title_text = doc[start:end].text
         bare = start >= 1 and doc[start - 1].text == "," and (title_text.islower() or of_end > end)
-        if name_end == name_start and name_start in (end, of_end + 1) and (appositive or bare):
-            # "X, the foreign minister" / "Mr. X, spokesman of the military"
-            name_start, name_end = self._name_before(doc, lead - 2 if appositive else start - 1, appositive,
-                                                     name_start, name_end)
+        after_state = self._of_state_end(doc, end, of_end, around.states)
+        follows = {end, of_end + 1} | ({after_state, after_state + 1} if after_state is not None else set())
+        if name_end == name_start and name_start in follows and (comma is not None or bare):
+            # "X, the foreign minister" / "X, Russia's foreign minister" / "Mr. X, spokesman of the military"
+            name_start, name_end = self._name_before(doc, comma if comma is not None else start - 1,
+                                                     comma is not None, name_start, name_end)
         if name_end <= name_start or around.taken.intersection(range(name_start, name_end)):
             return None
         if name_end - name_start == 1 and doc[name_start].ent_type_ != "PERSON":
@@ -214,14 +241,24 @@ class OfficialsSignal:
             return None
         return name_start, name_end
 
+    def _appositive_comma(self, doc: Doc, start: int, lead: int) -> int | None:
+        """The comma that opens an appositive title: ', the (Chinese) diplomat' or ", Russia's foreign minister"
+        / ', UN envoy' (a State or organization in front of the title); None when there is none."""
+        if lead >= 2 and doc[lead - 1].lower_ in self.w.determiners and doc[lead - 2].text == ",":
+            return lead - 2
+        if lead < start and lead >= 1 and doc[lead - 1].text == ",":
+            return lead - 1
+        return None
+
     def _name_start(self, doc: Doc, title: Title, lead: int, around: Around) -> int:
         """Where the name after a title starts: right after it ("Foreign Minister X"), after a comma ("the
         deputy governor, X"; "Spokesman of the Government, Colonel X") or after "of <State>"."""
         start, end, of_end = title.start, title.end, title.of_end
         of_state = self._of_state_end(doc, end, of_end, around.states)
-        if end < len(doc) and doc[end].text == "," and lead > 0 and (
-                doc[lead - 1].text in self.w.possessive or doc[lead - 1].lower_ in self.w.owner_pronouns):
-            return end + 1  # "its director general, X" / "the Chinese diplomat, X"
+        owned = lead > 0 and (doc[lead - 1].text in self.w.possessive or doc[lead - 1].lower_ in self.w.owner_pronouns)
+        owned = owned or any(t.text in self.w.possessive for t in doc[lead:start])
+        if end < len(doc) and doc[end].text == "," and owned:
+            return end + 1  # "its director general, X" / "the Chinese diplomat, X" / "Pakistan's envoy, X"
         if of_end > end and of_end < len(doc) and doc[of_end].text == "," and not (
                 start >= 2 and doc[start - 1].text == "," and doc[start - 2].ent_type_ == "PERSON"):
             return of_end + 1  # "Spokesman of the Government, Colonel Abdoulaye Maiga"
@@ -255,10 +292,10 @@ class OfficialsSignal:
                 and tok.lower_ not in self.w.generic_name_words and tok.lower_ not in self.w.rank_words
                 and tok.lower_ not in self.gaz.titles)
 
-    @staticmethod
-    def _of_state_end(doc: Doc, end: int, of_end: int, states: dict[int, Candidate]) -> int | None:
-        """The token after 'of <State>' following a title ('Prime Minister of Ethiopia'), else None."""
-        if of_end != end or end + 1 >= len(doc) or doc[end].lower_ != "of":
+    def _of_state_end(self, doc: Doc, end: int, of_end: int, states: dict[int, Candidate]) -> int | None:
+        """The token after 'of|for|to <State>' following a title ('Prime Minister of Ethiopia', 'the special
+        representative for Afghanistan', 'the ambassador to Pakistan'), else None."""
+        if of_end != end or end + 1 >= len(doc) or doc[end].lower_ not in self.w.title_state_links:
             return None
         after = end + 2 if doc[end + 1].lower_ == "the" else end + 1
         state = cues.first_of(states, after)
@@ -278,13 +315,16 @@ class OfficialsSignal:
                 return i
         return i
 
-    def _determiner_before(self, doc: Doc, start: int, states: dict[int, Candidate]) -> int:
-        """Start of the words that qualify a title ('the *Chinese* diplomat', 'the *acting* governor'), so the
-        determiner before them can be checked: a State just before the title, lower-case adjectives and
-        describing words ('acting', 'former')."""
+    def _determiner_before(self, doc: Doc, start: int, around: Around) -> int:
+        """Start of the words that qualify a title ('the *Chinese* diplomat', 'the *acting* governor',
+        "*Russia's* foreign minister", 'the *UN* special envoy'), so the determiner before them can be checked: a
+        State (possessive or not) or organization just before the title, lower-case adjectives and describing
+        words ('acting', 'former')."""
         i = start
         for _ in range(MAX_QUALIFIERS):
-            cand = states.get(i)
+            cand = around.states.get(i) or around.named.get(i)
+            if cand is None and i >= 2 and doc[i - 1].text in self.w.possessive:
+                cand = around.states.get(i - 1) or around.named.get(i - 1)
             if cand is not None:
                 i = cand.start
             elif i >= 1 and doc[i - 1].is_alpha and doc[i - 1].is_lower and doc[i - 1].pos_ not in ("DET", "PRON") \
@@ -312,6 +352,15 @@ class OfficialsSignal:
         if end - i >= 2 and (first == 0 or doc[first].is_sent_start):
             return i, end
         return end, end
+
+
+def _modifies(span, nxt) -> bool:
+    """A lower-case title right before another lower-case one, at most one lower-case word apart, is part of
+    that office ('chief military spokesman', 'deputy chief negotiator')."""
+    if nxt is None or not span.text.islower() or not nxt.text.islower():
+        return False
+    between = span.doc[span.end:nxt.start]
+    return len(between) <= 1 and all(t.is_alpha and t.is_lower for t in between)
 
 
 def office_words(tokens) -> str:
