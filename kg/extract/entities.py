@@ -195,8 +195,10 @@ class _Builder:
         key = self._record_for(span, label, info)
         record = self.index.get(key)
         written = info.get("written")  # "China Coast Guard" beside "Coast Guard of China"; "Idlib province"
-        if not (written and info.get("kind") == "subdivision"):
-            record.names.add(span.text)  # a province written 'X province' is not named like its capital X
+        # a province written 'X province' is not named like its capital X, and a State spoken of by its
+        # capital ('Tehran said') is not named like the city: the capital stays the Place's name alone
+        if not (written and info.get("kind") == "subdivision") and info.get("how") != "capital":
+            record.names.add(span.text)
         if written:
             record.names.add(written)
         self.index.mentions.append(Mention(key, record.type, span.start_char, span.end_char, span.text))
