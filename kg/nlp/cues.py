@@ -20,7 +20,22 @@ def locative(doc: Doc, start: int, end: int) -> bool:
     nxt = doc[end] if end < len(doc) else None
     if nxt is not None and nxt.text == "," and end + 1 < len(doc) and doc[end + 1].ent_type_ == "GPE":
         return True
+    if nxt is not None and nxt.text in words().possessive and _city_part_after(doc, end + 1):
+        return True  # "Mogadishu's Lido beach", "Kabul's airport"
     return bool(nxt is not None and nxt.text == "-" and end + 1 < len(doc) and doc[end + 1].lower_ == "based")
+
+
+CITY_PART_WINDOW = 4  # words after "<capital>'s" in which a part of the city may come
+
+
+def _city_part_after(doc: Doc, i: int) -> bool:
+    parts = words().city_parts
+    for tok in doc[i:i + CITY_PART_WINDOW]:
+        if tok.lower_ in parts:
+            return True
+        if not (tok.is_title or tok.is_lower) or tok.is_punct:
+            return False
+    return False
 
 
 def inside_ner_name(gaz: Gazetteer, ent: Span | None, start: int, end: int) -> bool:
