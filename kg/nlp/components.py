@@ -32,7 +32,7 @@ from kg.nlp.boilerplate import BoilerplateSignal
 from kg.nlp.resources import resources
 from kg.nlp.signal_gazetteer import GazetteerSignal
 from kg.nlp.signal_groups import GroupSignal
-from kg.nlp.signal_ner import NerSignal
+from kg.nlp.signal_ner import NerSignal, common_words
 from kg.nlp.signal_officials import OfficialsSignal
 from kg.nlp.signal_patterns import PatternSignal
 from kg.nlp.signal_sites import SiteSignal
@@ -76,7 +76,7 @@ make_sites = _factory("kg_sites", ["doc.spans"], lambda nlp, res: SiteSignal(res
 make_officials = _factory("kg_officials", ["doc.spans"], lambda nlp, res: OfficialsSignal(res))
 make_patterns = _factory("kg_patterns", ["doc.spans"], lambda nlp, res: PatternSignal(nlp, res))
 make_groups = _factory("kg_groups", ["doc.spans"], lambda nlp, res: GroupSignal(res))
-make_ner_repair = _factory("kg_ner_repair", ["doc.spans"], lambda nlp, res: NerSignal(res))
+make_ner_repair = _factory("kg_ner_repair", ["doc.spans"], lambda nlp, res: NerSignal(res, common_words(nlp)))
 
 
 @Language.factory("kg_entities", default_config={**_CONFIG, "priorities": dict(GROUPS)},

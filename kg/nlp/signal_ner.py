@@ -13,6 +13,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from kg.nlp import cues
+from kg.nlp.boilerplate import HEADLINES
 from kg.nlp.gazetteer import norm
 from kg.nlp.places import province_next
 from kg.nlp.resources import Resources
@@ -24,19 +25,34 @@ NAME_LABELS = {"PERSON", "ORG"}
 MIN_TITLE_LENGTH = 3  # a title word inside an ORG name ('Minister') longer than this makes it a title
 
 
+def common_words(nlp) -> frozenset[str]:
+    """The English words of the model's own lemmatizer index (WordNet nouns, verbs, adjectives, adverbs)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if not lookups.has_table("lemma_index"):
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ()))
+
+
 class NerSignal:
-    def __init__(self, res: Resources):
+    def __init__(self, res: Resources, common: frozenset[str] = frozenset()):
         self.res = res
         self.gaz = res.gaz
         self.w = res.words
+        self.common = common
 
     def __call__(self, doc: Doc) -> Doc:
         blocked = blocked_tokens(doc)
+        headline = {i for span in doc.spans.get(HEADLINES, ()) for i in range(span.start, span.end)}
         context = state_context(doc)
         out: list[Candidate] = []
         for ent in doc.ents:
             if blocked.intersection(range(ent.start, ent.end)):
                 continue
+            if ent.start in headline and self._headline_words(ent):
+                continue  # "Fatal Drone Assault": capitalised common words of a headline, no name
             split = self._place_of_place(doc, ent, context)
             if split:
                 out.extend(split)
@@ -47,6 +63,16 @@ class NerSignal:
                 out.append(cand)
         write(doc, GROUP, out)
         return doc
+
+    def _headline_words(self, ent: Span) -> bool:
+        """Every word a common English word (or its lemma one), and one of them not a noun: a headline's
+        capitalised phrase, not a name (a name of common nouns alone, 'John Smith', is kept)."""
+        words = [t for t in ent if t.is_alpha and t.lower_ not in self.w.determiners]
+        if not words or not self.common:
+            return False
+        if not all(t.lower_ in self.common or t.lemma_.lower() in self.common for t in words):
+            return False
+        return ent.label_ != "PERSON" or any(t.pos_ in ("ADJ", "VERB") for t in words)
 
     def from_ner(self, doc: Doc, ent: Span, context: dict[str, float]) -> Candidate | None:
         label = ent.label_
