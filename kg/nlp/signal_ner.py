@@ -25,23 +25,33 @@ NAME_LABELS = {"PERSON", "ORG"}
 MIN_TITLE_LENGTH = 3  # a title word inside an ORG name ('Minister') longer than this makes it a title
 
 
-def common_words(nlp) -> frozenset[str]:
-    """The English words of the model's own lemmatizer index (WordNet nouns, verbs, adjectives, adverbs)."""
+def common_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
+    """The English words of the model's own lemmatizer index (WordNet), and those of them that are no noun
+    (adjectives, verbs, adverbs: 'fatal', 'deadly'), which a personal name never holds."""
     if "lemmatizer" not in nlp.pipe_names:
-        return frozenset()
+        return frozenset(), frozenset()
     lookups = nlp.get_pipe("lemmatizer").lookups
     if not lookups.has_table("lemma_index"):
-        return frozenset()
+        return frozenset(), frozenset()
     index = lookups.get_table("lemma_index")
-    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ()))
+    nouns = frozenset(index.get("noun", ()))
+    others = frozenset(w for pos in ("verb", "adj", "adv") for w in index.get(pos, ()))
+    return nouns | others, others - nouns
+
+
+def _forms(token) -> tuple[str, ...]:
+    """The word as a dictionary would list it: itself, its lemma, without a plural or third-person -s."""
+    low = token.lower_
+    return (low, token.lemma_.lower(), low[:-1] if low.endswith("s") else low,
+            low[:-2] if low.endswith("es") else low)
 
 
 class NerSignal:
-    def __init__(self, res: Resources, common: frozenset[str] = frozenset()):
+    def __init__(self, res: Resources, common: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())):
         self.res = res
         self.gaz = res.gaz
         self.w = res.words
-        self.common = common
+        self.common, self.not_nouns = common
 
     def __call__(self, doc: Doc) -> Doc:
         blocked = blocked_tokens(doc)
@@ -65,14 +75,15 @@ class NerSignal:
         return doc
 
     def _headline_words(self, ent: Span) -> bool:
-        """Every word a common English word (or its lemma one), and one of them not a noun: a headline's
-        capitalised phrase, not a name (a name of common nouns alone, 'John Smith', is kept)."""
+        """Every word a common English word, and one of them no noun ('fatal', 'deadly', 'kills') unless the
+        NER says ORG or the like: a headline's capitalised phrase, not a name ('John Smith' is kept)."""
         words = [t for t in ent if t.is_alpha and t.lower_ not in self.w.determiners]
         if not words or not self.common:
             return False
-        if not all(t.lower_ in self.common or t.lemma_.lower() in self.common for t in words):
+        if not all(any(f in self.common for f in _forms(t)) for t in words):
             return False
-        return ent.label_ != "PERSON" or any(t.pos_ in ("ADJ", "VERB") for t in words)
+        return ent.label_ != "PERSON" or any(all(f in self.not_nouns for f in _forms(t) if f in self.common)
+                                             for t in words)
 
     def from_ner(self, doc: Doc, ent: Span, context: dict[str, float]) -> Candidate | None:
         label = ent.label_
