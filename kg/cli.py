@@ -204,15 +204,17 @@ def query(
       kg query --file queries/attacks_across_borders.rq --format csv
     Prefixes rdf rdfs owl xsd skos prov dcterms schema sem geo ckg are predeclared.
     """
-    from kg.query import QueryError, format_result, run_query
+    from kg.query import QueryError, answer_text
+    from kg.server.safety import UnsafeRequest, inspect
 
     if (sparql is None) == (file is None):
         raise fail("give either a query or --file Q.rq")
     text = file.read_text(encoding="utf-8") if file else (sparql or "")
     kg_store = open_store(store, data, read_only=True)
     try:
-        sys.stdout.write(format_result(run_query(kg_store, text), fmt))
-    except QueryError as exc:
+        inspect(text)  # the endpoint's refusals (SERVICE, LOAD) before evaluation, with the same messages
+        sys.stdout.write(answer_text(kg_store, text, fmt))
+    except (QueryError, UnsafeRequest) as exc:
         raise fail(str(exc)) from None
 
 
