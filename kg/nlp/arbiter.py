@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.nlp.boilerplate import HEADLINES
 from kg.nlp.gazetteer import norm
 from kg.nlp.resources import Resources
 from kg.nlp.spans import GROUPS, PRIORITY_NER, Candidate, accepted, read
@@ -28,22 +29,30 @@ from kg.nlp.spans import GROUPS, PRIORITY_NER, Candidate, accepted, read
 KEPT_SPACY_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 
+#: Signals whose candidates are names read from capitalisation alone, which a headline's Title Case fools.
+CAPITALISATION_SIGNALS = frozenset({"kg_officials", "kg_patterns", "kg_groups", "kg_ner"})
+
+
 class Arbiter:
-    def __init__(self, res: Resources, groups: dict[str, int] | None = None):
+    def __init__(self, res: Resources, groups: dict[str, int] | None = None,
+                 common: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())):
         self.res = res
         self.gaz = res.gaz
         self.w = res.words
         self.groups = dict(groups or GROUPS)
+        self.common = common[0]
 
     def __call__(self, doc: Doc) -> Doc:
         ner_ents = list(doc.ents)  # doc.ents makes new Span objects on every access: read it once
         cands: list[Candidate] = []
+        headline = {i for span in doc.spans.get(HEADLINES, ()) for i in range(span.start, span.end)}
         for group, priority in self.groups.items():
             for cand in read(doc, group):
                 cand.info["signal"] = group
                 if cand.priority == GROUPS.get(group):
                     cand.priority = priority
-                cands.append(cand)
+                if self._trim(doc, cand) and not (cand.start in headline and self._headline_name(doc, cand)):
+                    cands.append(cand)
         chosen = [c for c in self.consistent(doc, accepted(cands)) if not c.info.get("too_broad")]
         for cand in chosen:
             self._with_place_noun(doc, cand)
@@ -61,6 +70,25 @@ class Arbiter:
         doc.ents = sorted(spans, key=lambda s: s.start)
         doc._.kg_info = table
         return doc
+
+    def _trim(self, doc: Doc, cand: Candidate) -> bool:
+        """Possessives, quotes, bullets and stray punctuation at a span's edges are no part of the name
+        ("Kim Jong-un's", "• Oops", "“Islamic Resistance"); False when nothing is left."""
+        def edge(tok) -> bool:
+            return tok.text in self.w.possessive or tok.is_space or not any(c.isalnum() for c in tok.text)
+
+        while cand.start < cand.end and edge(doc[cand.start]):
+            cand.start += 1
+        while cand.end > cand.start and edge(doc[cand.end - 1]):
+            cand.end -= 1
+        return cand.end > cand.start
+
+    def _headline_name(self, doc: Doc, cand: Candidate) -> bool:
+        """A person or official 'named' in a Title Case headline by words such as "To" or "Among" ("PM To
+        Leave", "Among Dozens Killed"): capitalised function words are no part of a personal name."""
+        if cand.info.get("signal") not in CAPITALISATION_SIGNALS or cand.label not in ("Person", "Official"):
+            return False
+        return any(t.is_stop and t.is_title and t.lower_ not in self.w.name_particles for t in doc[cand.start:cand.end])
 
     # ------------------------------------------------------------------ one type per name
     def consistent(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:

@@ -29,10 +29,11 @@ from spacy.tokens import Doc
 
 from kg.nlp.arbiter import KEPT_SPACY_LABELS, Arbiter
 from kg.nlp.boilerplate import BoilerplateSignal
+from kg.nlp.cues import common_words
 from kg.nlp.resources import resources
 from kg.nlp.signal_gazetteer import GazetteerSignal
 from kg.nlp.signal_groups import GroupSignal
-from kg.nlp.signal_ner import NerSignal, common_words
+from kg.nlp.signal_ner import NerSignal
 from kg.nlp.signal_officials import OfficialsSignal
 from kg.nlp.signal_patterns import PatternSignal
 from kg.nlp.signal_sites import SiteSignal
@@ -85,4 +86,4 @@ def make_kg_entities(nlp: Language, name: str, data_dir: str | None, fuzzy_thres
                      priorities: dict[str, int]) -> _Component:
     """The arbiter; ``priorities`` (span group -> rank) is part of the pipeline's config."""
     res = resources(nlp, data_dir, fuzzy_threshold)
-    return _Component(Arbiter(res, priorities), res)
+    return _Component(Arbiter(res, priorities, common_words(nlp)), res)

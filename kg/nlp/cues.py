@@ -119,3 +119,24 @@ def name_after(doc: Doc, i: int) -> int:
             break
         j += 1
     return j
+
+
+def common_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
+    """The English words of the model's own lemmatizer index (WordNet), and those of them that are no noun
+    (adjectives, verbs, adverbs: 'fatal', 'deadly'), which a personal name never holds."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset(), frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if not lookups.has_table("lemma_index"):
+        return frozenset(), frozenset()
+    index = lookups.get_table("lemma_index")
+    nouns = frozenset(index.get("noun", ()))
+    others = frozenset(w for pos in ("verb", "adj", "adv") for w in index.get(pos, ()))
+    return nouns | others, others - nouns
+
+
+def dictionary_forms(token) -> tuple[str, ...]:
+    """The word as a dictionary would list it: itself, its lemma, without a plural or third-person -s."""
+    low = token.lower_
+    return (low, token.lemma_.lower(), low[:-1] if low.endswith("s") else low,
+            low[:-2] if low.endswith("es") else low)

@@ -128,7 +128,7 @@ class GazetteerSignal:
         state = before.info["state"] if before is not None else None
         text = doc[start:end].text
         # "China Coast Guard", "the Chinese coast guard": news names the body with its State in front
-        written = doc[before.start:end].text if before is not None and before.end == start else None
+        written = doc[before.start:end].text if before is not None and before.end in (start, start - 1) else None
         if state is None and not (text[0].isupper() and end - start >= 2):
             return None
         default = None if state else dict(body.default_states).get(cues.norm(text))

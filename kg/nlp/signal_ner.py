@@ -17,33 +17,12 @@ from kg.nlp.boilerplate import HEADLINES
 from kg.nlp.gazetteer import norm
 from kg.nlp.places import province_next
 from kg.nlp.resources import Resources
-from kg.nlp.spans import PRIORITY_GAZ, PRIORITY_NER, Candidate, blocked_tokens, state_context, write
+from kg.nlp.spans import PRIORITY_GAZ, PRIORITY_NER, Candidate, blocked_tokens, read, state_context, write
 
 GROUP = "kg_ner"
 PLACE_LABELS = {"GPE", "LOC", "NORP", "FAC"}
 NAME_LABELS = {"PERSON", "ORG"}
 MIN_TITLE_LENGTH = 3  # a title word inside an ORG name ('Minister') longer than this makes it a title
-
-
-def common_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
-    """The English words of the model's own lemmatizer index (WordNet), and those of them that are no noun
-    (adjectives, verbs, adverbs: 'fatal', 'deadly'), which a personal name never holds."""
-    if "lemmatizer" not in nlp.pipe_names:
-        return frozenset(), frozenset()
-    lookups = nlp.get_pipe("lemmatizer").lookups
-    if not lookups.has_table("lemma_index"):
-        return frozenset(), frozenset()
-    index = lookups.get_table("lemma_index")
-    nouns = frozenset(index.get("noun", ()))
-    others = frozenset(w for pos in ("verb", "adj", "adv") for w in index.get(pos, ()))
-    return nouns | others, others - nouns
-
-
-def _forms(token) -> tuple[str, ...]:
-    """The word as a dictionary would list it: itself, its lemma, without a plural or third-person -s."""
-    low = token.lower_
-    return (low, token.lemma_.lower(), low[:-1] if low.endswith("s") else low,
-            low[:-2] if low.endswith("es") else low)
 
 
 class NerSignal:
@@ -80,9 +59,10 @@ class NerSignal:
         words = [t for t in ent if t.is_alpha and t.lower_ not in self.w.determiners]
         if not words or not self.common:
             return False
-        if not all(any(f in self.common for f in _forms(t)) for t in words):
+        if not all(any(f in self.common for f in cues.dictionary_forms(t)) for t in words):
             return False
-        return ent.label_ != "PERSON" or any(all(f in self.not_nouns for f in _forms(t) if f in self.common)
+        forms = cues.dictionary_forms
+        return ent.label_ != "PERSON" or any(all(f in self.not_nouns for f in forms(t) if f in self.common)
                                              for t in words)
 
     def from_ner(self, doc: Doc, ent: Span, context: dict[str, float]) -> Candidate | None:
@@ -99,12 +79,30 @@ class NerSignal:
             if cand is not None:
                 return cand
         if label == "PERSON":
-            if not any(t.is_alpha and t.is_title for t in doc[start:end]):
+            start = self._past_ranks(doc, start, end)  # "Cpl Kevin Henry", "L/Cpl Melville": the rank is no name
+            if start >= end or not any(t.is_alpha and t.is_title for t in doc[start:end]):
                 return None
             return Candidate(start, end, "Person", PRIORITY_NER, {"source": "ner", "confidence": 0.75})
         if label == "ORG":
             return self._organization(doc, start, end)
         return None
+
+    @staticmethod
+    def _listed_inside(doc: Doc, start: int, end: int) -> bool:
+        """A body or group of the lists lies inside the span ('Security Forces', 'Revolutionary Guard')."""
+        return any(c.label in ("GovernmentBody", "ArmedGroup") and start <= c.start and c.end <= end
+                   for c in read(doc, "kg_gazetteer"))
+
+    def _past_ranks(self, doc: Doc, start: int, end: int) -> int:
+        ranks = self.w.rank_words
+        while start < end - 1:
+            tok = doc[start]
+            glued = start + 2 < end and doc[start + 1].text == "/" and doc[start + 2].lower_.rstrip(".") in ranks
+            if tok.lower_.rstrip(".") in ranks or tok.text in ("/", ".") or glued:
+                start += 1
+            else:
+                break
+        return start
 
     def _not_a_name(self, doc: Doc, label: str, start: int, end: int) -> bool:
         text = doc[start:end].text
@@ -162,6 +160,22 @@ class NerSignal:
                 "org", frozenset()) and not (end < len(doc) and doc[end].text == "("):
             # "the Alliance of Sahel States": a body named after a region keeps its name whole
             return Candidate(start, end, "Organization", PRIORITY_GAZ, {"source": "ner", "confidence": 0.6})
+        words = f" {low} "
+        if any(f" {w} " in words for w in self.w.ner_armed_unit_words) and not any(
+                f" {w} " in words for w in self.w.ner_state_body_words):
+            # "Guyana Defence Force" is a State's (the whole name, over the State's name in it: it is that
+            # State's body); "the Nawasi Brigade", "the White Army" are armed groups
+            named = [t for t in doc[start:end] if norm(t.text) in self.gaz.state_index]
+            if named:
+                if self._listed_inside(doc, start, end):
+                    return None  # "the Nigerian Army": the State and its body as the lists read them
+                state = self.gaz.state_index[norm(named[0].text)][0]
+                rest = " ".join(t.text for t in doc[start:end] if t not in named and t.lower_ not in ("of", "the"))
+                return Candidate(start, end, "GovernmentBody", PRIORITY_GAZ,
+                                 {"source": "ner", "confidence": 0.6, "state": state, "rule": "ner ORG: State unit",
+                                  "canonical": f"{rest} of {self.gaz.states[state].name}"})
+            return Candidate(start, end, "ArmedGroup", PRIORITY_NER,
+                             {"source": "ner", "confidence": 0.55, "discovered": True})
         if any(w in low for w in self.w.ner_body_words):
             return Candidate(start, end, "GovernmentBody", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
         if any(w in low for w in self.w.ner_media_words):

@@ -92,7 +92,8 @@ def _titles() -> list[list[str]]:
 
 def normalise(name: str, fam: str = "org") -> str:
     """The comparison key of a name within a type family (see module docstring)."""
-    words = fold(name).split()
+    variants = rules().get("spelling_variants", {})
+    words = [variants.get(w, w) for w in fold(name).split()]  # British and American spellings: one key
     lead = set(rules()["leading_words"])
     while len(words) > 1 and words[0] in lead and fam != "person":
         words = words[1:]
