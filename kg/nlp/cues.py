@@ -122,16 +122,18 @@ def name_after(doc: Doc, i: int) -> int:
 
 
 def common_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
-    """The English words of the model's own lemmatizer index (WordNet), and those of them that are no noun
-    (adjectives, verbs, adverbs: 'fatal', 'deadly'), which a personal name never holds."""
+    """The English words of the model's own lemmatizer index (WordNet) with their irregular forms
+    ('children'), and those that are no noun (adjectives, verbs, adverbs: 'fatal', 'deadly'), which a
+    personal name never holds."""
     if "lemmatizer" not in nlp.pipe_names:
         return frozenset(), frozenset()
     lookups = nlp.get_pipe("lemmatizer").lookups
     if not lookups.has_table("lemma_index"):
         return frozenset(), frozenset()
     index = lookups.get_table("lemma_index")
-    nouns = frozenset(index.get("noun", ()))
-    others = frozenset(w for pos in ("verb", "adj", "adv") for w in index.get(pos, ()))
+    exceptions = lookups.get_table("lemma_exc") if lookups.has_table("lemma_exc") else {}
+    nouns = frozenset(index.get("noun", ())) | frozenset(exceptions.get("noun", {}))
+    others = frozenset(w for pos in ("verb", "adj", "adv") for w in (*index.get(pos, ()), *exceptions.get(pos, {})))
     return nouns | others, others - nouns
 
 
@@ -140,3 +142,10 @@ def dictionary_forms(token) -> tuple[str, ...]:
     low = token.lower_
     return (low, token.lemma_.lower(), low[:-1] if low.endswith("s") else low,
             low[:-2] if low.endswith("es") else low)
+
+
+def inflected_verb(token, common: frozenset[str]) -> bool:
+    """'Kills', 'Killed', 'Targets': a capitalised verb form of a headline, which no name is."""
+    low = token.lower_
+    return (low.endswith("s") and low[:-1] in common and not low.endswith("ss")) or (
+        low.endswith("ed") and (low[:-2] in common or low[:-1] in common))

@@ -72,7 +72,8 @@ class _Builder:
         self.by_hashes: dict[tuple[int, ...], list[int]] = {}
 
     def add(self, key: str, texts) -> None:
-        texts = sorted({t for t in texts if t})
+        # news writes "Jama’at" and "Jama'at" alike: each name also in the other apostrophe
+        texts = sorted({v for t in texts if t for v in (t, t.replace("'", "\u2019"), t.replace("\u2019", "'"))})
         if not texts:
             return
         k = len(self.keys)

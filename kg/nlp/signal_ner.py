@@ -63,7 +63,7 @@ class NerSignal:
             return False
         forms = cues.dictionary_forms
         return ent.label_ != "PERSON" or any(all(f in self.not_nouns for f in forms(t) if f in self.common)
-                                             for t in words)
+                                             or cues.inflected_verb(t, self.common) for t in words)
 
     def from_ner(self, doc: Doc, ent: Span, context: dict[str, float]) -> Candidate | None:
         label = ent.label_

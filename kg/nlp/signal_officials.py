@@ -34,6 +34,7 @@ class Around:
     named: dict[int, Candidate]  # armed groups and organizations: "Houthi spokesman X"
     bodies: dict[int, Candidate]  # government bodies: "Foreign Ministry spokeswoman X"
     taken: set[int]
+    places: dict[int, Candidate]  # places: "the governor of X, NAME", "the ambassador in X, NAME"
 
 
 @dataclass
@@ -83,15 +84,20 @@ class OfficialsSignal:
     # ------------------------------------------------------------------ the title and its office
     @staticmethod
     def _around(doc: Doc) -> Around:
-        states, named, bodies = {}, {}, {}
+        states, named, bodies, places = {}, {}, {}, {}
         for cand in read(doc, "kg_gazetteer"):
+            if cand.label == "Place":
+                places[cand.end] = cand
             if cand.label == "State":
                 states[cand.end] = cand
             elif cand.label in ("ArmedGroup", "Organization"):
                 named[cand.end] = cand
             elif cand.label == "GovernmentBody":
                 bodies[cand.end] = cand
-        return Around(states, named, bodies, taken_tokens(gazetteer_covered(doc)) | blocked_tokens(doc))
+        for ent in doc.ents:  # single-word places are the NER's: "the governor of Cauca, X"
+            if ent.label_ in ("GPE", "LOC") and ent.end not in places:
+                places[ent.end] = Candidate(ent.start, ent.end, "Place", 1, {})
+        return Around(states, named, bodies, taken_tokens(gazetteer_covered(doc)) | blocked_tokens(doc), places)
 
     def _titles(self, doc: Doc, around: Around):
         spans = filter_spans([doc[s:e] for key, s, e in self.res.lower.find(doc) if key == "T"])  # longest wins
@@ -137,7 +143,10 @@ class OfficialsSignal:
         if state is not None:
             return state.info["state"]
         named = cues.first_of(around.named, after)
-        return span_ref(doc, named) if named is not None else None
+        if named is not None:
+            return span_ref(doc, named)
+        place = cues.first_of(around.places, after)  # "the governor of X": the State X lies in
+        return place.info.get("state") if place is not None else None
 
     def _office_word(self, tok, taken: set[int]) -> bool:
         """A word that can qualify a title of office ('police', 'military', 'Health'): not part of a known
@@ -227,7 +236,7 @@ class OfficialsSignal:
         comma = self._appositive_comma(doc, start, lead)
         title_text = doc[start:end].text
         bare = start >= 1 and doc[start - 1].text == "," and (title_text.islower() or of_end > end)
-        after_state = self._of_state_end(doc, end, of_end, around.states)
+        after_state = self._of_state_end(doc, end, of_end, around.states, around.places)
         follows = {end, of_end + 1} | ({after_state, after_state + 1} if after_state is not None else set())
         if name_end == name_start and name_start in follows and (comma is not None or bare):
             # "X, the foreign minister" / "X, Russia's foreign minister" / "Mr. X, spokesman of the military"
@@ -254,7 +263,7 @@ class OfficialsSignal:
         """Where the name after a title starts: right after it ("Foreign Minister X"), after a comma ("the
         deputy governor, X"; "Spokesman of the Government, Colonel X") or after "of <State>"."""
         start, end, of_end = title.start, title.end, title.of_end
-        of_state = self._of_state_end(doc, end, of_end, around.states)
+        of_state = self._of_state_end(doc, end, of_end, around.states, around.places)
         owned = lead > 0 and (doc[lead - 1].text in self.w.possessive or doc[lead - 1].lower_ in self.w.owner_pronouns)
         owned = owned or any(t.text in self.w.possessive for t in doc[lead:start])
         if end < len(doc) and doc[end].text == "," and owned:
@@ -292,14 +301,15 @@ class OfficialsSignal:
                 and tok.lower_ not in self.w.generic_name_words and tok.lower_ not in self.w.rank_words
                 and tok.lower_ not in self.gaz.titles)
 
-    def _of_state_end(self, doc: Doc, end: int, of_end: int, states: dict[int, Candidate]) -> int | None:
-        """The token after 'of|for|to <State>' following a title ('Prime Minister of Ethiopia', 'the special
-        representative for Afghanistan', 'the ambassador to Pakistan'), else None."""
+    def _of_state_end(self, doc: Doc, end: int, of_end: int, states: dict[int, Candidate],
+                      places: dict[int, Candidate] | None = None) -> int | None:
+        """The token after 'of|for|to|in <State or place>' following a title ('Prime Minister of Ethiopia', 'the
+        special representative for Afghanistan', 'the ambassador in Quito'), else None."""
         if of_end != end or end + 1 >= len(doc) or doc[end].lower_ not in self.w.title_state_links:
             return None
         after = end + 2 if doc[end + 1].lower_ == "the" else end + 1
-        state = cues.first_of(states, after)
-        return state.end if state is not None else None
+        found = cues.first_of(states, after) or cues.first_of(places or {}, after)
+        return found.end if found is not None else None
 
     def _skip_ranks(self, doc: Doc, i: int) -> int:
         """Past ranks and abbreviated titles before a name: 'Brig. Gen.', 'Lieutenant General', 'Rear Adm.'."""
