@@ -77,6 +77,9 @@ class Arbiter:
         def edge(tok) -> bool:
             return tok.text in self.w.possessive or tok.is_space or not any(c.isalnum() for c in tok.text)
 
+        opened = next((t.i for t in doc[cand.start:cand.end] if t.text == "("), None)
+        if opened is not None and not any(t.text == ")" for t in doc[opened:cand.end]):
+            cand.end = opened  # "Office of Foreign Assets Control (OFAC": the acronym is its own mention
         while cand.start < cand.end and edge(doc[cand.start]):
             cand.start += 1
         while cand.end > cand.start and edge(doc[cand.end - 1]):

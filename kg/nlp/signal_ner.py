@@ -163,24 +163,27 @@ class NerSignal:
         words = f" {low} "
         if any(f" {w} " in words for w in self.w.ner_armed_unit_words) and not any(
                 f" {w} " in words for w in self.w.ner_state_body_words):
-            # "Guyana Defence Force" is a State's (the whole name, over the State's name in it: it is that
-            # State's body); "the Nawasi Brigade", "the White Army" are armed groups
-            named = [t for t in doc[start:end] if norm(t.text) in self.gaz.state_index]
-            if named:
-                if self._listed_inside(doc, start, end):
-                    return None  # "the Nigerian Army": the State and its body as the lists read them
-                state = self.gaz.state_index[norm(named[0].text)][0]
-                rest = " ".join(t.text for t in doc[start:end] if t not in named and t.lower_ not in ("of", "the"))
-                return Candidate(start, end, "GovernmentBody", PRIORITY_GAZ,
-                                 {"source": "ner", "confidence": 0.6, "state": state, "rule": "ner ORG: State unit",
-                                  "canonical": f"{rest} of {self.gaz.states[state].name}"})
-            return Candidate(start, end, "ArmedGroup", PRIORITY_NER,
-                             {"source": "ner", "confidence": 0.55, "discovered": True})
+            return self._armed_unit(doc, start, end)
         if any(w in low for w in self.w.ner_body_words):
             return Candidate(start, end, "GovernmentBody", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
         if any(w in low for w in self.w.ner_media_words):
             return Candidate(start, end, "MediaOrganization", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
         return Candidate(start, end, "Organization", PRIORITY_NER, {"source": "ner", "confidence": 0.6})
+
+    def _armed_unit(self, doc: Doc, start: int, end: int) -> Candidate | None:
+        """'Guyana Defence Force' is a State's (the whole name, over the State's name in it: it is that State's
+        body); 'the Nawasi Brigade', 'the White Army' are armed groups."""
+        named = [t for t in doc[start:end] if norm(t.text) in self.gaz.state_index]
+        if not named:
+            return Candidate(start, end, "ArmedGroup", PRIORITY_NER,
+                             {"source": "ner", "confidence": 0.55, "discovered": True})
+        if self._listed_inside(doc, start, end):
+            return None  # "the Nigerian Army": the State and its body as the lists read them
+        state = self.gaz.state_index[norm(named[0].text)][0]
+        rest = " ".join(t.text for t in doc[start:end] if t not in named and t.lower_ not in ("of", "the"))
+        return Candidate(start, end, "GovernmentBody", PRIORITY_GAZ,
+                         {"source": "ner", "confidence": 0.6, "state": state, "rule": "ner ORG: State unit",
+                          "canonical": f"{rest} of {self.gaz.states[state].name}"})
 
     def _place_of_place(self, doc: Doc, ent: Span, context) -> list[Candidate] | None:
         """'Sepera of Khost' read as one PERSON or ORG: a place name, 'of', a known place -> two Places."""
