@@ -121,7 +121,18 @@ def name_after(doc: Doc, i: int) -> int:
     return j
 
 
+_COMMON: dict[tuple, tuple[frozenset[str], frozenset[str]]] = {}
+
+
 def common_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`_common_words` of the model, made once per model (two components read it)."""
+    key = (nlp.meta.get("lang"), nlp.meta.get("name"), nlp.meta.get("version"), "lemmatizer" in nlp.pipe_names)
+    if key not in _COMMON:
+        _COMMON[key] = _common_words(nlp)
+    return _COMMON[key]
+
+
+def _common_words(nlp) -> tuple[frozenset[str], frozenset[str]]:
     """The English words of the model's own lemmatizer index (WordNet) with their irregular forms
     ('children'), and those that are no noun (adjectives, verbs, adverbs: 'fatal', 'deadly'), which a
     personal name never holds."""

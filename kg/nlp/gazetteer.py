@@ -17,6 +17,7 @@ import csv
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -131,6 +132,30 @@ class PlaceInfo(NamedTuple):
     names: tuple[str, ...] = ()
 
 
+class PlaceTable(Mapping):
+    """Place id -> :class:`PlaceInfo`, made from the compiled rows on first access (a text touches a few
+    hundred of the 39,000 places, so a start need not make them all)."""
+
+    def __init__(self, rows: dict[str, tuple]):
+        self._rows = rows
+        self._made: dict[str, PlaceInfo] = {}
+
+    def __getitem__(self, pid: str) -> PlaceInfo:
+        place = self._made.get(pid)
+        if place is None:
+            place = self._made[pid] = PlaceInfo._make(self._rows[pid])
+        return place
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, pid) -> bool:
+        return pid in self._rows
+
+
 @dataclass
 class Gazetteer:
     """All name lists, indexed by :func:`norm` keys."""
@@ -142,7 +167,7 @@ class Gazetteer:
     group_words: frozenset[str] = frozenset()
     office_skip: frozenset[str] = frozenset()  # words before a title that are not part of the office
     name_words: dict[str, frozenset[str]] = field(default_factory=dict)  # armed/weak/org/heads -> words
-    places: dict[str, PlaceInfo] = field(default_factory=dict)
+    places: dict[str, PlaceInfo] | PlaceTable = field(default_factory=dict)
     place_index: dict[str, list[str]] = field(default_factory=dict)  # norm(name) -> place ids
     admin1: dict[str, str] = field(default_factory=dict)  # "CC.NN" (GeoNames) -> ISO 3166-2 code
     subdivision_by_iso: dict[str, str] = field(default_factory=dict)  # ISO 3166-2 -> place id
@@ -188,6 +213,9 @@ class Gazetteer:
         return self.places.get(pid) if pid else None
 
     def places_in(self, country: str) -> list[PlaceInfo]:
+        if not self.by_country and self.places:
+            for place in self.places.values():
+                self.by_country.setdefault(place.country, []).append(place)
         return self.by_country.get(country, [])
 
     def sound_entries(self, country: str) -> tuple[tuple[str, str, str], ...]:
@@ -516,10 +544,7 @@ def decode(data: dict) -> Gazetteer:
     gaz.group_words = frozenset(data["group_words"])
     gaz.office_skip = frozenset(data["office_skip"])
     gaz.name_words = {k: frozenset(v) for k, v in data["name_words"].items()}
-    make = PlaceInfo._make
-    gaz.places = {r[0]: make(r) for r in data["places"]}
-    for place in gaz.places.values():
-        gaz.by_country.setdefault(place.country, []).append(place)
+    gaz.places = PlaceTable({r[0]: r for r in data["places"]})  # by_country: made on first use
     gaz.place_index = data["place_index"]
     gaz.admin1 = data["admin1"]
     gaz.subdivision_by_iso = data["subdivision_by_iso"]
