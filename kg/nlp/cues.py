@@ -17,6 +17,9 @@ def locative(doc: Doc, start: int, end: int) -> bool:
     prev = doc[start - 1] if start > 0 else None
     if prev is not None and prev.lower_ in words().locative:
         return True
+    struck = start >= 2 and doc[start - 2].lower_ in words().attack_nouns
+    if prev is not None and prev.lower_ in ("on", "upon") and struck:
+        return True  # "missile strikes on Kyiv": the city struck
     nxt = doc[end] if end < len(doc) else None
     if nxt is not None and nxt.text == "," and end + 1 < len(doc) and doc[end + 1].ent_type_ == "GPE":
         return True
