@@ -263,6 +263,13 @@ def serve(
             "--workers", help="Query worker processes (a query over the time limit is stopped by ending its process)."
         ),
     ] = 4,
+    query_memory: Annotated[
+        int, typer.Option("--query-memory", help="Memory cap of each query worker in MB (0: none); a query past "
+                                                 "it gets a 503 and its worker is replaced.")
+    ] = 2048,
+    queue_wait: Annotated[
+        float, typer.Option("--queue-wait", help="Seconds a request waits for a free worker before a 'busy' 503.")
+    ] = 1.0,
 ) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, query page at /, entity pages at /id/…
 
@@ -275,7 +282,8 @@ def serve(
 
     kg_store = open_store(store, data, read_only=update_token is None and not data)
     config = ServerConfig(
-        base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers
+        base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers,
+        query_memory_mb=query_memory, queue_wait=queue_wait,
     )
     run(create_app(kg_store, config), host=host, port=port, threads=threads)
 

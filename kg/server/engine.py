@@ -217,21 +217,29 @@ def worker_main(kind: str, path: str, memory_mb: int = 0) -> None:
     stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout = sys.stderr  # nothing else may write into the answer pipe
     _exit_with_parent()
-    if memory_mb:
-        sandbox.limit_memory(memory_mb)
     try:
         sandbox.deny_network(all_threads=True)
         confined = ""
     except sandbox.SandboxUnavailable as exc:
         confined = str(exc)
     # The main thread's stack is the process's (8 MB): queries run on a thread with a deep one.
-    sandbox.big_stack_thread(lambda: _answer_jobs(stdin, stdout, kind, path, confined), "kg-query").join()
+    sandbox.big_stack_thread(lambda: _answer_jobs(stdin, stdout, kind, path, confined, memory_mb), "kg-query").join()
 
 
-def _answer_jobs(stdin: int, stdout: int, kind: str, path: str, confined: str) -> None:
+def _open_capped(snapshot: Snapshot, memory_mb: int) -> KGStore:
+    """Open a snapshot without the query memory cap, then cap what queries may add on top of it."""
+    if memory_mb:
+        sandbox.lift_memory_limit()
+    store = _open_snapshot(snapshot)
+    if memory_mb:
+        sandbox.limit_memory(memory_mb)
+    return store
+
+
+def _answer_jobs(stdin: int, stdout: int, kind: str, path: str, confined: str, memory_mb: int) -> None:
     try:
         try:
-            store = _open_snapshot(Snapshot(kind, path, 0))
+            store = _open_capped(Snapshot(kind, path, 0), memory_mb)
         except Exception as exc:
             _send(stdout, ("failed", str(exc)))
             return
@@ -246,7 +254,7 @@ def _answer_jobs(stdin: int, stdout: int, kind: str, path: str, confined: str) -
             if isinstance(job, tuple) and job[0] == "reload":  # a newer snapshot after a write
                 store = None  # let the old one go before the new one is loaded
                 try:
-                    store = _open_snapshot(Snapshot(job[1], job[2], 0))
+                    store = _open_capped(Snapshot(job[1], job[2], 0), memory_mb)
                 except Exception as exc:
                     _send(stdout, ("failed", str(exc)))
                     return
