@@ -393,6 +393,7 @@ def eval_command(
     from kg.eval import FactsError, load_facts, render, render_summary, score_store
     from kg.eval.run import Corpus, build_memory_store, known_corpora
     from kg.ingest import folder_manifest
+    from kg.ingest.manifest import ManifestError
 
     out = Console(soft_wrap=True)
     if all_corpora:
@@ -422,7 +423,7 @@ def eval_command(
                     raise fail(f"cannot build {corpus.name}: {exc}", 1) from None
             say("", f"{corpus.name}: {built.summary()}" + (f" (manifest {chosen})" if chosen else ""))
             reports.append((corpus.name, score_store(kg_store, gold)))
-    except FactsError as exc:
+    except (FactsError, ManifestError) as exc:
         raise fail(str(exc)) from None
     if as_json:
         payload = {name: r.as_dict() for name, r in reports}

@@ -208,3 +208,32 @@ def test_symlink_loops_in_a_corpus_folder_neither_hang_nor_crash(tmp_path: Path)
     assert "symbolic link loop" in reason_for(skipped, "self.txt")
     assert "dangling symbolic link" in reason_for(skipped, "dangling.txt")
     assert set(skipped) == {str(folder / "self.txt"), str(folder / "dangling.txt")}, skipped
+
+
+def test_special_files_and_broken_links_in_a_folder_are_named_with_the_reason(tmp_path: Path):
+    """Issue 20: a FIFO, a socket, a link loop and a dangling link inside a corpus folder are each named
+    (pipes and sockets whatever their name: reading one would block); other non-articles stay silent."""
+    import socket
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    os.mkfifo(folder / "feed")  # no article suffix, still named
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(folder / "sock.txt"))
+    (folder / "a.txt").symlink_to(folder / "b.txt")
+    (folder / "b.txt").symlink_to(folder / "a.txt")  # a two-link loop
+    (folder / "gone.html").symlink_to(tmp_path / "nowhere.html")
+    (folder / "gone.png").symlink_to(tmp_path / "nowhere.png")  # not an article by name: not named
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    try:
+        docs, skipped = names(read_inputs([folder], Settings()))
+    finally:
+        listening.close()
+    assert docs == ["good.txt"]
+    assert "named pipe (FIFO)" in reason_for(skipped, "feed")
+    assert "a socket" in reason_for(skipped, "sock.txt")
+    assert "symbolic link loop" in reason_for(skipped, "a.txt")
+    assert "symbolic link loop" in reason_for(skipped, "b.txt")
+    assert f"dangling symbolic link: {tmp_path / 'nowhere.html'} does not exist" in reason_for(skipped, "gone.html")
+    assert not any("png" in name for name in skipped), skipped

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kg.ingest.metadata import FIELDS, check_fields, check_text
+from kg.ingest.metadata import FIELDS, _kind, check_fields
 from kg.ingest.readers import ReadError, decode
 from kg.records import DocumentMeta, DroppedField
 
@@ -56,7 +56,7 @@ def _read_rows(path: Path) -> list[tuple[str, object]]:
     except OSError as exc:
         raise ManifestError(f"cannot read manifest {path}: {exc.strerror or exc}") from None
     try:
-        text = decode(raw)
+        text = decode(raw, control_check=False)
     except ReadError as exc:
         raise ManifestError(f"cannot read manifest {path}: {exc}") from None
     rows: list[tuple[str, object]] = []
@@ -93,9 +93,10 @@ def load_manifest(path: Path | None) -> Manifest:
         if not isinstance(row, dict):
             warnings.append(DroppedField(where, "row", "not a JSON object"))
             continue
-        name, problem = check_text(row.get("file"))
-        if problem or not name:
-            warnings.append(DroppedField(where, "row", f"no usable 'file' field ({problem or 'empty'})"))
+        name = row.get("file")  # as written: it must match a real file name, odd characters and all
+        if not isinstance(name, str) or not name.strip() or not Path(name).name:
+            why = f"not a string ({_kind(name)})" if name is not None and not isinstance(name, str) else "empty"
+            warnings.append(DroppedField(where, "row", f"no usable 'file' field ({why})"))
             continue
         name = Path(name).name
         kept, dropped = check_fields({k: v for k, v in row.items() if k in FIELDS})

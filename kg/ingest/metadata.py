@@ -36,6 +36,7 @@ _NOT_XML = {c: " " for c in [*range(0x00, 0x20), 0x7F, 0xFFFE, 0xFFFF]}
 
 
 def _kind(value: object) -> str:
+    """A JSON value's type in words, for messages."""
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):

@@ -35,10 +35,12 @@ class ReadError(Exception):
     """A whole input file cannot be read; the message says why."""
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes, control_check: bool = True) -> str:
     """Decode article bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 
-    Binary files are refused rather than decoded into garbage that would pollute the graph.
+    Binary files are refused rather than decoded into garbage that would pollute the graph. A file
+    whose text is more than 5 % control characters counts as binary, unless ``control_check`` is off
+    (a small manifest may hold a few in its values, which are checked one by one).
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -54,7 +56,7 @@ def decode(raw: bytes) -> str:
             text = raw.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise ReadError(f"undecodable: neither UTF-8 nor Windows-1252 ({exc.reason})") from None
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f") if control_check else 0
     if controls > 0.05 * min(len(text), 8192):
         raise ReadError("binary file: too many control characters, not an article")
     return text
