@@ -26,9 +26,9 @@ class Run:
 
 
 def invoke(nlp, *args: str, env: dict[str, str] | None = None) -> Run:
-    import kg.nlp
     from typer.testing import CliRunner
 
+    import kg.nlp
     from kg.cli import app
 
     original = kg.nlp.load_pipeline

@@ -123,7 +123,7 @@ def test_reproducer_bad_metadata_drops_the_field_with_a_warning_and_builds_the_a
     assert documents_in(out) == 7
     warnings = [line for line in run.lines if line.startswith("warning ")]
     for name, (field, _, reason) in BAD_MANIFEST_VALUES.items():
-        assert any(f"manifest.csv row" in w and f"({name}): {field} dropped: " in w and reason in w
+        assert any("manifest.csv row" in w and f"({name}): {field} dropped: " in w and reason in w
                    for w in warnings), (name, warnings)
     for key, (field, _, reason) in BAD_JSONL_VALUES.items():
         assert f"warning feed.jsonl:{key}: {field} dropped: {reason}" in warnings, warnings
@@ -238,7 +238,8 @@ def test_reproducer_out_without_store_holds_exactly_these_inputs(nlp, tmp_path, 
     assert invoke(nlp, "build", tmp_path / "a", "--store", store).code == 0
     run = invoke(nlp, "build", tmp_path / "b", "--store", store, "--out", tmp_path / "all.nq")
     assert run.code == 0 and documents_in(tmp_path / "all.nq") == 5
-    assert f"{tmp_path / 'all.nq'} holds the 5 documents of the store {store}, 3 of them from these inputs" in run.stderr
+    said = f"{tmp_path / 'all.nq'} holds the 5 documents of the store {store}, 3 of them from these inputs"
+    assert said in run.stderr
 
 
 def test_build_help_says_what_out_holds():
@@ -360,7 +361,8 @@ def test_log_lines_stay_one_visible_line():
 def test_validate_report_shows_hostile_labels_on_one_line():
     from kg.validate import Finding, ShaclResult, format_shacl
 
-    result = ShaclResult(10, 0.1, [Finding("Violation", "needs a label", f'"{HOSTILE}" <http://e/x>', HOSTILE, "ckg:p")])
+    finding = Finding("Violation", "needs a label", f'"{HOSTILE}" <http://e/x>', HOSTILE, "ckg:p")
+    result = ShaclResult(10, 0.1, [finding])
     report = format_shacl(result)
     assert_printable(report)
     assert len(report.splitlines()) == 3 and report.count(SHOWN) == 2

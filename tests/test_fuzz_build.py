@@ -41,7 +41,8 @@ GOOD = (
     "KHARTOUM, Sudan — Paramilitary fighters shelled a market in Omdurman on Sunday, killing at least "
     "eight people, medics said. The army condemned the attack.\n"
 )
-ARTICLE = "GAO, Mali — A roadside bomb struck an army convoy near Gao on Tuesday, killing four soldiers, officials said.\n"
+ARTICLE = ("GAO, Mali — A roadside bomb struck an army convoy near Gao on Tuesday, killing four soldiers, "
+           "officials said.\n")
 LINE_PREFIXES = ("skipped ", "warning ", "manifest ", "using ", "wrote ", "error: ")
 SUMMARY = re.compile(r"^(\d+) documents read: (\d+) built, (\d+) unchanged, (\d+) skipped")
 
@@ -85,7 +86,8 @@ def is_article_name(name: str) -> bool:
 # -- file and folder names --------------------------------------------------------------------------
 NAME_CHARS = st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",))
 MARKUP = st.sampled_from(["[/]", "[bold]", "[/bold]", "[link=file:///etc/passwd]", "[red on black]", "\\[x]", "[", "]"])
-CONTROL = st.sampled_from(["\n", "\r", "\t", "\x1b[31m", "\x1b]0;title\x07", "\x07", "\x7f", "\u202e", "\u2066", "\x85"])
+CONTROL = st.sampled_from(["\n", "\r", "\t", "\x1b[31m", "\x1b]0;title\x07", "\x07", "\x7f", "\u202e", "\u2066",
+                          "\x85"])
 SUFFIX = st.sampled_from([".txt", ".TXT", ".html", ".htm", ".text", ".jsonl", ".md", ""])
 
 
@@ -189,7 +191,8 @@ def _manifest_case(nlp, values: dict) -> None:
         manifest.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
         ids, run = check_build(nlp, [corpus], work, "--manifest", str(manifest))
         assert sha(ARTICLE) in ids and not any(line.startswith("skipped") for line in run.lines), run.stderr
-        warned = {m.group(1) for line in run.lines if (m := re.match(r"warning m\.jsonl:2 \(a\.txt\): (\w+) dropped", line))}
+        row = re.compile(r"warning m\.jsonl:2 \(a\.txt\): (\w+) dropped")
+        warned = {m.group(1) for line in run.lines if (m := row.match(line))}
         assert warned <= set(FIELDS)
         for field in FIELDS:  # a value that is neither empty nor kept was named
             value = values[field]

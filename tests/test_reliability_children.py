@@ -7,6 +7,7 @@ thread. The server's query workers have their own test in ``test_reliability_cra
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -41,10 +42,8 @@ def _alive(pid: int) -> bool:
 
 def kill_all(pids: list[int]) -> None:
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def test_sigkill_of_a_parallel_build_leaves_no_worker_running(tmp_path: Path):
@@ -108,6 +107,7 @@ def test_a_child_dies_when_its_parent_is_sigkilled(mode):
 
 def test_a_child_whose_parent_is_already_gone_leaves_at_once():
     """The parent may die between fork and the call: the child must not arm a signal that never comes."""
-    code = "import os; from kg.children import die_with_parent; die_with_parent(os.getppid() + 1_000_000); print('ran on')"
+    code = ("import os; from kg.children import die_with_parent; "
+            "die_with_parent(os.getppid() + 1_000_000); print('ran on')")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "ran on" not in result.stdout, result.stdout
