@@ -54,7 +54,8 @@ def open_store(store: Path | None, data: list[Path] | None, read_only: bool = Fa
             memory = KGStore()
             for path in data:
                 if not path.is_file():
-                    raise fail(f"--data {path}: no such file")
+                    what = "not a regular file (a folder, pipe or device)" if _exists(path) else "no such file"
+                    raise fail(f"--data {path}: {what}")
                 memory.load_quads(path)
             return memory
         path = store or DEFAULT_STORE

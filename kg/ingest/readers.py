@@ -87,7 +87,7 @@ def _check_regular(path: Path) -> int:
         raise ReadError(f"unreadable: {exc.strerror or exc}") from None
     kind = file_kind(info.st_mode)
     if kind is not None:
-        raise ReadError(f"not a regular file ({kind}), not an article: it would block or never end")
+        raise ReadError(f"not a regular file but {kind}: reading it would block or never end")
     return info.st_size
 
 

@@ -145,7 +145,8 @@ class KGStore:
         (see ``kg.store.xmlguard``). Every failure is a StoreError naming the file and the reason.
         """
         path = Path(path)
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
+        extension = path.suffix.lstrip(".").lower()
+        fmt = ox.RdfFormat.RDF_XML if extension == "owl" else ox.RdfFormat.from_extension(extension or "?")
         if fmt is None:
             raise StoreError(f"cannot tell the RDF format of {path} from its extension")
         source: dict = {"path": str(path)}
