@@ -33,12 +33,6 @@ __all__ = [
 _NOT_XML = {c: " " for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF]} | {0x0B: "\n", 0x0C: "\n"}
 
 
-def graph_text(value: str) -> str:
-    """A name for the graph: a file name's undecodable bytes (kept by Python as lone surrogates, which no
-    RDF serialiser can write) become U+FFFD and characters XML cannot carry become spaces."""
-    return value.translate(_NOT_XML | _SURROGATES) if _needs_cleaning(value) else value
-
-
 _SURROGATES = {c: "\ufffd" for c in range(0xD800, 0xE000)}
 
 
@@ -48,6 +42,12 @@ def _needs_cleaning(value: str) -> bool:
     except UnicodeEncodeError:
         return True
     return any(ord(c) < 0x20 or c in "\ufffe\uffff" for c in value)
+
+
+def graph_text(value: str) -> str:
+    """A name for the graph: a file name's undecodable bytes (kept by Python as lone surrogates, which no
+    RDF serialiser can write) become U+FFFD and characters XML cannot carry become spaces."""
+    return value.translate(_NOT_XML | _SURROGATES) if _needs_cleaning(value) else value
 
 
 def make_document(name: str, text: str, meta: DocumentMeta, dropped: tuple[DroppedField, ...] = ()) -> Document:
