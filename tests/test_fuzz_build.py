@@ -6,7 +6,8 @@ visible line (no raw control character); and a good article is never lost: the p
 beside the generated input, and the generated article itself wherever only its *name* or *metadata*
 is hostile, are in the written graph.
 
-Categories (examples per category: 15 in the default run, 200 with ``-m slow``):
+Categories (examples per test: 40 in the default run; names, JSONL metadata and manifest values 500 more
+each with ``-m slow``):
 
 * file names: unicode, rich markup, newlines and escape sequences, 200-250 bytes long, bytes that are
   not UTF-8, with every suffix; and folder names of the same kinds;
