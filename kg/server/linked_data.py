@@ -167,7 +167,9 @@ def ontology_page(generated: str) -> str:
     body = generated[start + len("<body>"):end] if start >= 0 and end > start else generated
     for old, new in ONTOLOGY_LINKS.items():
         body = body.replace(old, new)
-    title = generated[generated.find("<title>") + 7:generated.find("</title>")] if "<title>" in generated else "Ontology"
+    title = "Ontology"
+    if "<title>" in generated:
+        title = generated[generated.find("<title>") + len("<title>"):generated.find("</title>")]
     return render_template("ontology.html", body=Markup(body), title=title)
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 
 from kg.config import QUERIES_DIR
-from kg.store import PREFIXES
 from kg.server import assets, charts
 from kg.server.dashboard import dashboard_data
+from kg.store import PREFIXES
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
