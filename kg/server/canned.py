@@ -97,6 +97,8 @@ def source(name: str) -> Response:
     query = find(name)
     if query is None:
         return Response(f"no canned query named {name!r}\n", status=404, mimetype="text/plain")
+    if negotiation.prefers_html(request.headers.get("Accept")):  # a browser shows it instead of saving it
+        return Response(query.text, content_type="text/plain; charset=utf-8")
     return Response(query.text, mimetype="application/sparql-query")
 
 

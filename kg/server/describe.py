@@ -264,7 +264,10 @@ class _Labeller:
                 if name is not None:
                     self.labels[row["x"].value] = name.value
         for iri in todo:
-            self.labels.setdefault(iri, vocab.get(iri) or humanize(iri))
+            if iri not in self.labels:
+                # a name from the IRI's last segment reads well for http(s) IRIs; any other scheme
+                # (urn:, javascript:, ...) is not a link, so the whole IRI is what the reader sees
+                self.labels[iri] = vocab.get(iri) or (humanize(iri) if local_href(iri, self.base) else iri)
 
     def link(self, iri: str) -> Link:
         if iri not in self.labels:

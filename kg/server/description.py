@@ -152,6 +152,12 @@ def service_description(state, host_url: str, fmt: str) -> bytes:
 
 def void_description(state, host_url: str, fmt: str) -> bytes:
     """VoID description: size, entities, classes, graphs and sources of the dataset."""
+    return serialize_turtle_text(void_turtle(state, host_url), fmt, {
+        "void": "http://rdfs.org/ns/void#", "sd": "http://www.w3.org/ns/sparql-service-description#"})
+
+
+def void_turtle(state, host_url: str) -> str:
+    """The VoID description as written (nested, one partition a line): what a browser is shown."""
     stats = state.stats.get(state.store, state.generation)
     root = host_url.rstrip("/")
     dataset = root + "/.well-known/void#dataset"
@@ -181,5 +187,4 @@ def void_description(state, host_url: str, fmt: str) -> bytes:
         lines[-1] += " ;"
         lines.append(f"  void:subset [ a void:Dataset ; sd:name {_iri(graph)} ; void:triples {count} ]")
     lines[-1] += " ."
-    return serialize_turtle_text("\n".join(lines), fmt, {"void": "http://rdfs.org/ns/void#",
-                                                          "sd": "http://www.w3.org/ns/sparql-service-description#"})
+    return "\n".join(lines) + "\n"

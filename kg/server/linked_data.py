@@ -177,14 +177,14 @@ def ontology_page(generated: str) -> str:
 def void() -> Response:
     """VoID: shown as a page in a browser (the Turtle, readable, with links to the other formats),
     RDF by Accept or format= for programs."""
-    from kg.server.description import void_description
+    from kg.server.description import void_description, void_turtle
 
     format_param = request.args.get("format")
     state = current_app.extensions["kg"]
     if _wants_html(format_param):
         from flask import render_template
 
-        turtle = void_description(state, request.host_url, "turtle").decode("utf-8")
+        turtle = void_turtle(state, request.host_url)
         response = Response(render_template("rdf_page.html", title="VoID description of this dataset",
                                             turtle=turtle, path=request.path, stats=state.stats.get(
                                                 state.store, state.generation)), mimetype="text/html")
