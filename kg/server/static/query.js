@@ -59,12 +59,14 @@
   };
   function cellHtml(binding, prefixes) {
     if (binding.type === "uri") {
-      const shown = escapeHtml(shortName(binding.value, prefixes));
+      // an IRI minted here reads as its path under the base (event/...), the full IRI on hover
+      const local = KG.base && binding.value.startsWith(KG.base) && binding.value.length > KG.base.length;
+      const shown = escapeHtml(local ? binding.value.slice(KG.base.length) : shortName(binding.value, prefixes));
       const href = KG.resultHref(binding.value);
       if (!href) return `<div><span class="iri-text" title="${escapeHtml(binding.value)}">${shown}</span></div>`;
-      const local = !/^https?:/i.test(href);
-      return `<div><a class="iri${local ? " local" : ""}" href="${escapeHtml(href)}" title="${escapeHtml(binding.value)}"` +
-             (local ? "" : ' target="_blank" rel="noopener noreferrer"') + `>${shown}</a></div>`;
+      const here = !/^https?:/i.test(href);
+      return `<div><a class="iri${here ? " local" : ""}" href="${escapeHtml(href)}" title="${escapeHtml(binding.value)}"` +
+             (here ? "" : ' target="_blank" rel="noopener noreferrer"') + `>${shown}</a></div>`;
     }
     if (binding.type === "bnode") return `<div><span class="nonIri">_:${escapeHtml(binding.value)}</span></div>`;
     const datatype = binding.datatype;
