@@ -289,6 +289,35 @@ def export(
         kg_store.export(fmt, sys.stdout.buffer)
 
 
+def check_listen_address(host: str, port: int) -> None:
+    """Fail with one line when ``host:port`` cannot be listened on, instead of printing "serving on"
+    and then waitress's traceback. Binds the way waitress will (every address of ``host``, with
+    SO_REUSEADDR, so a port still in TIME_WAIT is not reported busy) and lets go at once."""
+    import errno
+    import socket
+
+    if not 0 <= port <= 65535:
+        raise fail(f"--port {port}: a port is a number from 1 to 65535")
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise fail(f"--host {host}: not an address of this machine ({exc.strerror})") from None
+    for family, kind, proto, _name, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise fail(f"port {port} on {host} is in use (another kg serve?); "
+                               f"stop it or try --port {port + 1 if port < 65535 else 8000}", 1) from None
+                if exc.errno == errno.EACCES:
+                    raise fail(f"port {port} on {host} needs more privileges; try --port 8000", 1) from None
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    raise fail(f"--host {host}: not an address of this machine", 1) from None
+                raise fail(f"cannot listen on {host}:{port}: {exc.strerror}", 1) from None
+
+
 @app.command()
 def serve(
     store: StoreOpt = None,
@@ -331,6 +360,7 @@ def serve(
     """
     from kg.server import ServerConfig, create_app, run
 
+    check_listen_address(host, port)  # before the store and the workers: a busy port fails in a line
     kg_store = open_store(store, data, read_only=update_token is None and not data)
     config = ServerConfig(
         base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers,
