@@ -4,7 +4,8 @@
   prefixed-name forms (Oxigraph reads the keyword and a name), a variable, ``BASE``-relative and escaped IRIs,
   comments and strings that once fooled the safety reading placed before it, at any depth, in every query form.
   Property: a loopback listener named as the service sees no connection, and the answer is a 400 (a ``SILENT``
-  call the engine made and the sandbox failed may come back 200, empty).
+  call the engine made and the sandbox failed may come back 200, empty). Run twice: as served, and with the
+  text check switched off, so that every disguise reaches the engine and only the sandbox stops it.
 - **Expression-growth bombs**: strings doubled, quadrupled or more per level with CONCAT, REPLACE and
   GROUP_CONCAT over cross products. Property: a 200, 400 or 503 within the time limit (plus the time to start a
   replacement worker), never a 500, and the endpoint answers the next client.
@@ -82,9 +83,12 @@ HOW = st.sampled_from(["GET", "FORM", "DIRECT"])
 # -- SERVICE in disguise ----------------------------------------------------------------------------
 @st.composite
 def keyword(draw, word: str) -> str:
+    """The keyword in random case; one time in four with letters written as escapes (which Oxigraph 0.5, like
+    SPARQL 1.2, refuses outside strings and IRIs: those must fail to parse, never reach a service)."""
+    forms = ["upper", "lower", "u", "U"] if draw(st.integers(0, 3)) == 0 else ["upper", "lower"]
     out = []
     for ch in word:
-        form = draw(st.sampled_from(["upper", "lower", "u", "U", "upper"]))
+        form = draw(st.sampled_from(forms))
         out.append({"upper": ch, "lower": ch.lower(), "u": f"\\u{ord(ch):04X}", "U": f"\\U{ord(ch):08x}"}[form])
     return "".join(out)
 
@@ -138,6 +142,23 @@ def disguised_service(draw, port: int) -> tuple[str, bool]:
     return prologue + wrapper.format(d=draw(DECOYS), c=call), silent
 
 
+@pytest.fixture(params=["text check on", "text check off"])
+def text_check(request, monkeypatch):
+    """Off: the server's safety reading refuses nothing (it still tells the query form), so every disguise
+    reaches the engine in a worker and only the sandbox stands between it and the listener."""
+    if request.param == "text check off":
+        from kg.server import safety, sparql
+
+        def lenient(text: str) -> safety.RequestShape:
+            try:
+                return safety.inspect(text)
+            except safety.UnsafeRequest:
+                return safety.RequestShape(form="SELECT")
+
+        monkeypatch.setattr(sparql, "_inspect", lenient)
+    return request.param
+
+
 def _check_service(site, outbound, data) -> None:
     url = site[0]
     text, silent = data.draw(disguised_service(outbound.getsockname()[1]))
@@ -150,14 +171,14 @@ def _check_service(site, outbound, data) -> None:
 
 @SMALL
 @given(data=st.data())
-def test_service_disguises_never_connect(site, outbound, data):
+def test_service_disguises_never_connect(site, outbound, text_check, data):
     _check_service(site, outbound, data)
 
 
 @pytest.mark.slow
 @SOAK
 @given(data=st.data())
-def test_service_disguises_soak(site, outbound, data):
+def test_service_disguises_soak(site, outbound, text_check, data):
     _check_service(site, outbound, data)
 
 
