@@ -159,27 +159,29 @@ def text_check(request, monkeypatch):
     return request.param
 
 
-def _check_service(site, outbound, data) -> None:
+def _check_service(site, outbound, data, text_check: str) -> None:
     url = site[0]
     text, silent = data.draw(disguised_service(outbound.getsockname()[1]))
     r = _send(url, text, data.draw(HOW))
     assert not _connected(outbound), f"the server connected out for {text!r}"
     assert r.status_code != 500, (r.text, text)
-    if r.status_code != 400:
+    # With the text check off the engine may not reach the SERVICE at all (an ASK settled by the other branch
+    # of a UNION): only "never connects" holds there.
+    if r.status_code != 400 and text_check == "text check on":
         assert silent and r.status_code == 200, (r.status_code, r.text, text)
 
 
 @SMALL
 @given(data=st.data())
 def test_service_disguises_never_connect(site, outbound, text_check, data):
-    _check_service(site, outbound, data)
+    _check_service(site, outbound, data, text_check)
 
 
 @pytest.mark.slow
 @SOAK
 @given(data=st.data())
 def test_service_disguises_soak(site, outbound, text_check, data):
-    _check_service(site, outbound, data)
+    _check_service(site, outbound, data, text_check)
 
 
 # -- expression-growth bombs -----------------------------------------------------------------------------
