@@ -14,11 +14,13 @@
   evaluated (or stopped by the time limit); never a 500 and never a worker killed by its stack.
 
 The default run is small (CI); ``python -m pytest -m slow tests/test_fuzz_security.py`` runs 10,000 cases of
-each generator (the bombs at that size take hours: each one that explodes costs a worker).
+each generator (``KG_SOAK_EXAMPLES=N`` for another size: the bombs and nestings at 10,000 take many hours on two
+cores, since each one that explodes or runs to the time limit costs a worker).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -35,7 +37,8 @@ MEMORY_MB = 400
 SMALL = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SMALL_BOMBS = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SMALL_NESTS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-SOAK = settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
+SOAK = settings(max_examples=int(os.environ.get("KG_SOAK_EXAMPLES", "10000")), deadline=None,
+                suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture(scope="module")
