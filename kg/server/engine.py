@@ -196,11 +196,11 @@ def _recv(fd: int):
     return pickle.loads(_read_exactly(fd, size))
 
 
-def worker_main(kind: str, path: str, memory_mb: int = 0) -> None:
+def worker_main(kind: str, path: str, memory_mb: int = 0, server_pid: int | None = None) -> None:
     """The worker process: confine itself, open the snapshot, then answer jobs read from stdin on stdout."""
     stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout = sys.stderr  # nothing else may write into the answer pipe
-    die_with_parent(int(os.environ.get("KG_SERVER_PID") or os.getppid()))
+    die_with_parent(server_pid or os.getppid())
     try:
         sandbox.deny_network(all_threads=True)
         confined = ""
@@ -276,9 +276,8 @@ class _Worker:
         self.confined = False
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
-        env["KG_SERVER_PID"] = str(os.getpid())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path, str(memory_mb)],
+            [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path, str(memory_mb), str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=env,
             close_fds=True,
         )
