@@ -20,7 +20,7 @@ from kg.extract.attribution import attribution_of
 from kg.extract.casualties import find_casualties
 from kg.extract.context import EntityView
 from kg.extract.dates import PartialDate, infer_publication_date, parse_expression, shift
-from kg.extract.events import EventMention, attack_mentions, diplomatic_mentions
+from kg.extract.events import EventMention, sentence_mentions
 from kg.extract.evidence import sentence_evidence
 from kg.extract.merge import (
     SYMMETRIC,
@@ -82,11 +82,10 @@ def extract(document: Document, doc: Doc, index=None) -> DocumentExtraction:
     per_sentence: list[tuple[object, list[EventMention], list, object]] = []
     mentions: list[EventMention] = []
     for sent in doc.sents:
-        attacks = attack_mentions(sent, view, salience, pub)
-        diplomatic = diplomatic_mentions(sent, view, salience, attacks, pub)
+        found = sentence_mentions(sent, view, salience, pub)
         attribution = attribution_of(sent, view)
-        per_sentence.append((sent, attacks + diplomatic, find_casualties(sent), attribution))
-        mentions.extend(attacks + diplomatic)
+        per_sentence.append((sent, found, find_casualties(sent), attribution))
+        mentions.extend(found)
 
     events = merge_mentions(mentions, view)
     previous: EventMention | None = None

@@ -91,6 +91,13 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
     return None, None
 
 
+def capital_named(token: Token) -> bool:
+    """Whether a state's mention is its capital's name (before an attack noun: where, not who)."""
+    span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    info = getattr(span._, "kg", None) if span is not None and span.has_extension("kg") else None
+    return isinstance(info, dict) and info.get("how") == "capital"
+
+
 BACKING_WORDS = {"backed", "supported", "allied", "aligned", "funded", "sponsored", "armed", "led", "linked"}
 
 
