@@ -37,7 +37,7 @@ from kg.extract.paths import matches, walk
 from kg.extract.roles import Role, Salience, dates_under, entity_of_phrase
 from kg.extract.spec import Spec, Trigger, load_specs
 
-NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "acomp", "attr", "appos", "conj"})
+NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "acomp"})
 
 
 @dataclass

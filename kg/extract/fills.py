@@ -68,13 +68,19 @@ class FillContext:
 
 
 def _entity(token: Token, ctx: FillContext) -> list[Value]:
+    """What a noun phrase names; a pronoun, or an anaphor ("the country") naming nothing itself, is the
+    latest fitting subject."""
     base = ctx.pattern.confidence
-    if token.lower_ in ctx.words("pronouns") or token.lower_ in ctx.words("anaphor_heads"):
+    pronoun = token.lower_ in ctx.words("pronouns")
+    if not pronoun:
+        key, tok = entity_of_phrase(token, ctx.view, set(ctx.role.types) or None)
+        if key is not None:
+            return [(ctx.slot, Role(key, tok, base))]
+    if pronoun or token.lower_ in ctx.words("anaphor_heads"):
         key = ctx.salience.resolve(token)
-        conf = 0.6 if token.lower_ in ctx.words("pronouns") else 0.55
-        return [(ctx.slot, Role(key, token, min(base, conf)))] if key else []
-    key, tok = entity_of_phrase(token, ctx.view, set(ctx.role.types) or None)
-    return [(ctx.slot, Role(key, tok, base))] if key is not None else []
+        if key and (not ctx.role.types or ctx.view.type_of(key) in ctx.role.types):
+            return [(ctx.slot, Role(key, token, min(base, 0.6 if pronoun else 0.55)))]
+    return []
 
 
 def _subject(token: Token, ctx: FillContext) -> list[Value]:
@@ -101,7 +107,14 @@ def _owner_of(obj: Token, ctx: FillContext) -> Token:
     for child in obj.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and ctx.view.at(pobj) is not None:
+                if pobj.dep_ != "pobj":
+                    continue
+                named = [a for a in pobj.children if a.dep_ == "appos" and ctx.view.at(a) is not None]
+                if ctx.view.at(pobj) is not None:
+                    node = pobj
+                elif named:
+                    node = named[0]  # "positions of the militant group X": X
+                elif ctx.view.describe_group(pobj):
                     node = pobj
     for child in obj.children:
         if child.dep_ == "acl" and child.lemma_.lower() in ctx.words("link_verbs"):
@@ -257,6 +270,29 @@ def _announcement_date(token: Token, ctx: FillContext) -> list[Value]:
     return [(slot, (v[0], v[1], min(v[2], ctx.pattern.confidence))) for slot, v in found]
 
 
+def _claimant(token: Token, ctx: FillContext) -> list[Value]:
+    """A claim of responsibility earlier in the sentence names the attacker even where the parse lost
+    the link between the claim and the attack."""
+    for tok in token.sent:
+        if tok.i >= token.i:
+            break
+        if tok.lemma_.lower() not in ctx.words("claim_nouns"):
+            continue
+        claim = tok.head if tok.head.lemma_.lower() in ctx.words("claim_verbs") else None
+        if claim is None and tok.dep_ == "pobj" and tok.head.head.lemma_.lower() == "claim":
+            claim = tok.head.head
+        if claim is None:
+            continue
+        if claim.pos_ == "NOUN":
+            found = [c for c in claim.children if c.dep_ == "poss"]
+            values = [v for c in found for v in _entity(c, ctx)]
+        else:
+            values = _subject(claim, ctx)
+        if values:
+            return values
+    return []
+
+
 def _distributive(token: Token, ctx: FillContext) -> list[Value]:
     """A counted plural subject ("all three countries") acts for each state named before it."""
     return [(ctx.slot, role) for role in distributive_subject(token, ctx.view)]
@@ -310,7 +346,7 @@ FILLS: dict[str, Callable[[Token, FillContext], list[Value]]] = {
     "envoy": _envoy, "envoy_state": _envoy_state, "state_or_place": _state_or_place, "places": _places,
     "territory": _territory, "place_name": _place_name, "date": _date, "announcement_date": _announcement_date,
     "distributive": _distributive, "deep_prep": _deep_prep, "only_other_state": _only_other_state,
-    "accuser": _accuser,
+    "accuser": _accuser, "claimant": _claimant,
 }
 
 
