@@ -356,7 +356,8 @@ def _category_mentions(sent: Span, category: str, ctx: dict, attacks: list[Event
     for mention, trigger in found:
         if category == "DiplomaticAction":
             _about_attack(mention, attacks)
-        _fill(mention, {**ctx, "stop": (heads | ctx["stop"]) - {mention.head.i}})
+        stop = heads - {mention.head.i} if category == "Attack" else set()
+        _fill(mention, {**ctx, "stop": stop})
         _apply_cues(mention)
         _date_rules(mention, ctx["pub"])
         if not _needs_met(mention, trigger, ctx["view"]):
@@ -376,7 +377,6 @@ def sentence_mentions(sent: Span, view: EntityView, salience: Salience, pub: dat
     for mention in list(attacks):
         attacks.extend(_split_by_state(mention, view))
     ctx["attack_heads"] = {a.head.i: a for a in attacks}
-    ctx["stop"] = {a.head.i for a in attacks}
     diplomatic = _category_mentions(sent, "DiplomaticAction", ctx, attacks)
     _share_doers(diplomatic)
     for mention in diplomatic:

@@ -164,8 +164,9 @@ def _target_place(token: Token, ctx: FillContext) -> list[Value]:
 def _envoy(token: Token, ctx: FillContext) -> list[Value]:
     """An envoy or a visit stands for the state it comes from; anything else for what it names."""
     conf = ctx.pattern.confidence
-    if token.i in ctx.attack_heads:
-        return []
+    if token.i in ctx.attack_heads:  # "condemned the X strikes": X, never the place the strikes hit
+        key, tok = entity_of_phrase(token, ctx.view, place_as_state=False)
+        return [(ctx.slot, Role(key, tok, conf))] if key else []
     words = ctx.words("envoy_words") | ctx.words("visit_words")
     from kg.extract.paths import in_phrase
 
@@ -191,9 +192,12 @@ def _state_or_place(token: Token, ctx: FillContext) -> list[Value]:
 
 
 def _places(token: Token, ctx: FillContext) -> list[Value]:
-    """The most specific place under a root, the State it lies in, and places in other states named in
-    a coordinated phrase (kept so one trigger can be split by state)."""
-    found = places_under(token, ctx.view, ctx.stop)
+    """The most specific place under the trigger and its roots, the State it lies in, and places in
+    other states named in a coordinated phrase (kept so one trigger can be split by state)."""
+    starts = ctx.roots if ctx.pattern.from_roots else [token]
+    if ctx.pattern.from_roots and token.i != starts[0].i:
+        return []  # read once, over every root together
+    found = [f for start in starts for f in places_under(start, ctx.view, ctx.stop)]
     best = most_specific_place(found, ctx.view)
     if best is None:
         return []
@@ -266,7 +270,7 @@ def _announcement_date(token: Token, ctx: FillContext) -> list[Value]:
         node = node.head
     if node.dep_ != "ccomp" or node.head.lemma_.lower() not in ctx.words("reporting_verbs"):
         return []
-    found = _date(node.head, FillContext(**{**ctx.__dict__, "stop": ctx.stop | {node.i}}))
+    found = _date(node.head, FillContext(**{**ctx.__dict__, "stop": {node.i}}))
     return [(slot, (v[0], v[1], min(v[2], ctx.pattern.confidence))) for slot, v in found]
 
 
@@ -350,6 +354,26 @@ FILLS: dict[str, Callable[[Token, FillContext], list[Value]]] = {
 }
 
 
+def _own_side(value: Value, slot: str, ctx: FillContext) -> bool:
+    """A diplomatic step is not aimed at its own doer's state: such a reading is no recipient."""
+    if slot != "patient" or ctx.spec.category != "DiplomaticAction" or not ctx.agents:
+        return False
+    states = {ctx.view.state_of(r.key) or r.key for r in ctx.agents}
+    return (ctx.view.state_of(value[1].key) or value[1].key) in states
+
+
+def _inside_attack(token: Token, ctx: FillContext) -> bool:
+    """A diplomatic step's recipient is never read inside an attack it names (the place hit)."""
+    if not ctx.attack_heads or ctx.spec.category != "DiplomaticAction":
+        return False
+    for node in token.ancestors:
+        if node.i == ctx.head.i:
+            return False
+        if node.i in ctx.attack_heads:
+            return True
+    return False
+
+
 def fill_role(role: RoleSpec, slot: str, starts: dict[str, list[Token]], ctx_args: dict) -> list[Value]:
     """Walk a role's patterns in order; the first that finds something wins unless the role collects."""
     values: list[Value] = []
@@ -368,7 +392,9 @@ def fill_role(role: RoleSpec, slot: str, starts: dict[str, list[Token]], ctx_arg
         found: list[Value] = []
         for start in (starts["roots"] if pattern.from_roots else starts["head"]):
             for token in walk(start, pattern.path, ctx.spec.words):
-                found.extend(FILLS[pattern.fill](token, ctx))
+                if slot == "patient" and _inside_attack(token, ctx):
+                    continue
+                found.extend(v for v in FILLS[pattern.fill](token, ctx) if not _own_side(v, slot, ctx))
         values.extend(found)
         if any(v[0] == slot for v in found) and not role.collect:
             break
