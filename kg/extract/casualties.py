@@ -28,6 +28,7 @@ class Casualty:
     anchor: Token  # the verb or noun that reports the casualties ("killed", "dead")
     victims: Token | None  # the head of the victims' noun phrase, when there is one
     hedged: bool = False  # "at least", "more than", "about": a bound, not an exact count
+    background: bool = False  # told in a recap sentence: only an attack its verb names may take it
 
 
 def word_number(text: str) -> int | None:

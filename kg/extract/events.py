@@ -259,9 +259,9 @@ def _share_doers(mentions: list[EventMention]) -> None:
     shared: Role | None = None
     for mention in mentions:
         first = by_head.get(mention.head.head.i) if mention.head.dep_ in ("conj", "appos") else None
-        if first is not None and first is not mention and first.category == mention.category and first.agents:
-            if mention.category == "DiplomaticAction" or not mention.agents:
-                mention.agents = [Role(r.key, r.token, r.confidence - 0.05) for r in first.agents]
+        coordinated = first is not None and first is not mention and first.category == mention.category
+        if coordinated and first.agents and (mention.category == "DiplomaticAction" or not mention.agents):
+            mention.agents = [Role(r.key, r.token, r.confidence - 0.05) for r in first.agents]
         if mention.agents:
             shared = mention.agents[0]
         elif shared is not None and mention.category == "DiplomaticAction":

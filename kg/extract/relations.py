@@ -53,6 +53,8 @@ def link_casualties(sent: Span, casualties: list[Casualty], mentions: list[Event
                 break
             node = node.head
             owner = _owner(node, by_token)
+        if owner is None and casualty.background:
+            continue  # a recap's toll belongs to no attack told here unless its verb names one
         if owner is None and len({id(m.event) for m in attacks}) == 1:
             owner, confidence = attacks[0], 0.65
         if owner is None and not attacks and previous is not None and previous.event is not None:
