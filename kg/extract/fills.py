@@ -297,6 +297,24 @@ def _claimant(token: Token, ctx: FillContext) -> list[Value]:
     return []
 
 
+NOMINAL_LINKS = frozenset({"dobj", "pobj", "prep", "conj", "compound", "appos", "nmod"})
+
+
+def _verb_above(token: Token, ctx: FillContext) -> list[Value]:
+    """Where the parse lost the link: the first verb above the trigger, through nominal links only, is
+    a light verb ("launched a wave of ... strikes"); its subject did it."""
+    node = token
+    for _ in range(5):
+        if node.dep_ not in NOMINAL_LINKS or node.head.i == node.i:
+            return []
+        node = node.head
+        if node.pos_ == "VERB":
+            if node.lemma_.lower() in ctx.words("light_verbs"):
+                return _subject(node, ctx)
+            return []
+    return []
+
+
 def _distributive(token: Token, ctx: FillContext) -> list[Value]:
     """A counted plural subject ("all three countries") acts for each state named before it."""
     return [(ctx.slot, role) for role in distributive_subject(token, ctx.view)]
@@ -350,7 +368,7 @@ FILLS: dict[str, Callable[[Token, FillContext], list[Value]]] = {
     "envoy": _envoy, "envoy_state": _envoy_state, "state_or_place": _state_or_place, "places": _places,
     "territory": _territory, "place_name": _place_name, "date": _date, "announcement_date": _announcement_date,
     "distributive": _distributive, "deep_prep": _deep_prep, "only_other_state": _only_other_state,
-    "accuser": _accuser, "claimant": _claimant,
+    "accuser": _accuser, "claimant": _claimant, "verb_above": _verb_above,
 }
 
 
