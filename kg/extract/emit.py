@@ -30,15 +30,16 @@ class _Emitter:
         self.patient_name = spec.patient if spec is not None else "target"
         self.symmetric = any(m.flag("symmetric") for m in event.mentions)
 
-    def evidence(self, token: Token, confidence: float):
+    def evidence(self, token: Token, confidence: float, note: str | None = None):
         attribution = self.attributions.get(token.sent.start)
         attributed = attribution.key if attribution is not None else None
         if attribution is not None and attribution.hedged:
             confidence *= 0.85
-        return sentence_evidence(self.document, token, confidence, attributed_to=attributed)
+        return sentence_evidence(self.document, token, confidence, attributed_to=attributed, note=note)
 
-    def fact(self, predicate: str, obj, token: Token, confidence: float, is_key: bool = True) -> None:
-        self.extraction.facts.append(Fact(self.event.key, predicate, obj, self.evidence(token, confidence),
+    def fact(self, predicate: str, obj, token: Token, confidence: float, is_key: bool = True,
+             note: str | None = None) -> None:
+        self.extraction.facts.append(Fact(self.event.key, predicate, obj, self.evidence(token, confidence, note),
                                           object_is_key=is_key))
 
     def state(self, key: str) -> str:
@@ -151,8 +152,8 @@ def _emit_date(em: _Emitter) -> None:
 def _emit_counts(em: _Emitter) -> None:
     for name, counts in (("killed", em.event.killed), ("injured", em.event.injured)):
         if counts:
-            count, token, confidence = max(counts, key=lambda c: (c[0], c[2]))
-            em.fact(name, int(count), token, confidence, is_key=False)
+            count, token, confidence, note = max(counts, key=lambda c: (c[0], c[2]))
+            em.fact(name, int(count), token, confidence, is_key=False, note=note)
 
 
 def emit_event(extraction: DocumentExtraction, document: Document, event: Event, view: EntityView,

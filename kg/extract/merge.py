@@ -31,8 +31,8 @@ class Event:
     types: set[str] = field(default_factory=set)
     past: bool = False
     responds_to: list[tuple[Event, float, object]] = field(default_factory=list)  # (cause, confidence, token)
-    killed: list[tuple[int, object, float]] = field(default_factory=list)
-    injured: list[tuple[int, object, float]] = field(default_factory=list)
+    killed: list[tuple[int, object, float, str | None]] = field(default_factory=list)  # (count, token, conf, note)
+    injured: list[tuple[int, object, float, str | None]] = field(default_factory=list)
     date: PartialDate | None = None
     date_token: object | None = None
     date_confidence: float = 0.0

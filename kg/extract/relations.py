@@ -64,7 +64,7 @@ def link_casualties(sent: Span, casualties: list[Casualty], mentions: list[Event
             continue
         confidence *= confidence_scale * (0.9 if casualty.hedged else 1.0)
         target = owner.event.killed if casualty.kind == "killed" else owner.event.injured
-        target.append((casualty.count, casualty.anchor, confidence))
+        target.append((casualty.count, casualty.anchor, confidence, casualty.note))
 
 
 def _marker_scope(token: Token, lex: dict) -> list[Token] | None:
