@@ -204,15 +204,17 @@ def query(
       kg query --file queries/attacks_across_borders.rq --format csv
     Prefixes rdf rdfs owl xsd skos prov dcterms schema sem geo ckg are predeclared.
     """
-    from kg.query import QueryError, format_result, run_query
+    from kg.query import QueryError, answer_text
+    from kg.server.safety import UnsafeRequest, inspect
 
     if (sparql is None) == (file is None):
         raise fail("give either a query or --file Q.rq")
     text = file.read_text(encoding="utf-8") if file else (sparql or "")
     kg_store = open_store(store, data, read_only=True)
     try:
-        sys.stdout.write(format_result(run_query(kg_store, text), fmt))
-    except QueryError as exc:
+        inspect(text)  # the endpoint's refusals (SERVICE, LOAD) before evaluation, with the same messages
+        sys.stdout.write(answer_text(kg_store, text, fmt))
+    except (QueryError, UnsafeRequest) as exc:
         raise fail(str(exc)) from None
 
 
@@ -323,7 +325,12 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     require: Annotated[bool, typer.Option("--require", help="Exit 1 if a required fact is missed.")] = False,
     all_corpora: Annotated[
-        bool, typer.Option("--all", help="Score seeds, devset, devset2 and examples (not the held-out testset).")
+        bool, typer.Option("--all", help="Score the corpora tuning may look at: seeds, devset, devset2, examples "
+                                         "and the real-news dev split (when its texts are present).")
+    ] = False,
+    heldout: Annotated[
+        bool, typer.Option("--heldout", help="Score the held-out corpora (testset, real-news test split): the "
+                                             "summary figures only, never the facts missed.")
     ] = False,
 ) -> None:
     """Score a graph against an analyst's facts file: P/R/F1 for entities and events, per-argument
@@ -334,21 +341,26 @@ def eval_command(
       kg eval examples/facts.json                       # the default store
       kg eval facts.json --data graph.trig --json
       kg eval --build devset devset/facts.json          # build in memory, then score
-      kg eval --all                                     # seeds, devsets, examples in one table
+      kg eval --all                                     # seeds, devsets, examples, real-news dev: one table
+      kg eval --heldout                                 # testset and real-news test: figures only
     """
     import json
 
     from rich.console import Console
 
     from kg.eval import FactsError, load_facts, render, render_summary, score_store
-    from kg.eval.run import Corpus, build_memory_store, known_corpora
+    from kg.eval.run import Corpus, build_memory_store, heldout_corpora, known_corpora
     from kg.ingest import folder_manifest
 
-    out = Console(soft_wrap=True)
-    if all_corpora:
-        corpora = [c for c in known_corpora() if c.articles.is_dir() and c.facts.is_file()]
-        for skipped in set(known_corpora()) - set(corpora):
+    out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    if all_corpora and heldout:
+        raise fail("give --all or --heldout, not both: held-out figures are read on their own")
+    if all_corpora or heldout:
+        listed = known_corpora() if all_corpora else heldout_corpora()
+        corpora = [c for c in listed if c.present]
+        for skipped in (c for c in listed if not c.present):
             err.print(f"[yellow]no {skipped.name}[/] ({skipped.articles} or {skipped.facts} missing)")
+        all_corpora = True
     elif facts is None:
         raise fail("give a facts file (or --all)")
     elif build_inputs:
@@ -364,7 +376,7 @@ def eval_command(
         for corpus in corpora:
             gold = load_facts(corpus.facts)
             inputs = build_inputs if build_inputs and not all_corpora else [corpus.articles]
-            chosen = manifest if manifest and not all_corpora else folder_manifest(inputs)
+            chosen = manifest if manifest and not all_corpora else (corpus.manifest or folder_manifest(inputs))
             with err.status(f"building {corpus.name} in memory…"):
                 try:
                     kg_store, built, nlp = build_memory_store(inputs, chosen, nlp=nlp)
@@ -377,13 +389,13 @@ def eval_command(
     except FactsError as exc:
         raise fail(str(exc)) from None
     if as_json:
-        payload = {name: r.as_dict() for name, r in reports}
+        payload = {name: r.summary_dict() if heldout else r.as_dict() for name, r in reports}
         sys.stdout.write(json.dumps(payload if all_corpora else payload[reports[0][0]], indent=1) + "\n")
     else:
-        for _name, report in reports:
+        for _name, report in [] if heldout else reports:
             render(report, out)
             out.print()
-        if len(reports) > 1:
+        if len(reports) > 1 or heldout:
             render_summary(reports, out)
     if require and any(not r.ok for _, r in reports):
         raise typer.Exit(1)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.sandbox import MAX_STRUCTURE, is_network_refusal, structure_count
+from kg.sandbox import shared as shared_sandbox
 from kg.store import PREFIXES, KGStore
 
 
@@ -22,13 +24,40 @@ class QueryError(Exception):
     """The query cannot be run; the message is the parser's or engine's own."""
 
 
+class TooComplex(QueryError):
+    """The text has more structure than the engine can be trusted to recurse over."""
+
+
+NO_OUTBOUND = ("SERVICE and LOAD are not allowed: this endpoint never makes outbound requests (the query tried "
+               "to reach another server)")
+
+
+def check_structure(text: str, limit: int = MAX_STRUCTURE) -> None:
+    """Refuse a text whose structure could overflow the engine's stack (see :mod:`kg.sandbox`)."""
+    count = structure_count(text)
+    if count > limit:
+        raise TooComplex(f"the query is too large to evaluate safely: it has {count:,} brackets, operators, "
+                         f"separators and variables, and the limit is {limit:,} (each can nest one level deeper "
+                         "in the engine); split it or shorten its VALUES lists")
+
+
+def engine_error(exc: BaseException, what: str = "query") -> QueryError:
+    """The QueryError to report for an exception the engine raised, with the engine's own message."""
+    if is_network_refusal(exc):
+        return QueryError(NO_OUTBOUND)
+    if isinstance(exc, SyntaxError):
+        return QueryError(f"malformed {what}: {exc}")
+    return QueryError(f"{what} failed: {exc}")
+
+
 def run_query(store: KGStore, text: str, **kwargs):
+    """Evaluate ``text``: run it on a thread confined by :mod:`kg.sandbox` when the text is a user's, since
+    results are lazy and the engine does its work (a SERVICE call included) while they are read."""
+    check_structure(text)
     try:
         return store.query(text, **kwargs)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}") from None
+    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+        raise engine_error(exc) from None
 
 
 RESULT_FORMATS = {
@@ -277,7 +306,7 @@ def evaluate(
             return body
         return _select_counted(result, fmt, max_rows)
     except (OSError, ValueError, RuntimeError) as exc:  # evaluation errors surface while iterating
-        raise QueryError(f"query failed: {exc}") from None
+        raise engine_error(exc) from None
 
 
 def _too_many_rows(max_rows: int) -> str:
@@ -347,19 +376,73 @@ def open_read_only(path) -> KGStore:
 
 
 # -- SPARQL Update (INSERT DATA / DELETE DATA) keeping the union consistent -------------------------
-def data_quads(operation: str, prefixes: dict[str, str] | None = None) -> list:
-    """The quads written in an ``INSERT DATA`` / ``DELETE DATA`` block, read by Oxigraph's own parser
-    (the block is run as ``INSERT DATA`` against an empty scratch store)."""
-    head, _, rest = operation.strip().partition(" ")
-    if head.upper() not in ("INSERT", "DELETE"):
-        raise QueryError(f"not a data block: {operation[:40]!r}")
-    scratch = ox.Store()
-    prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in {**PREFIXES, **(prefixes or {})}.items())
+_DATA_BLOCK = re.compile(r"\s*(INSERT|DELETE)\s+DATA\s*(\{.*)\Z", re.IGNORECASE | re.DOTALL)
+
+
+def _prologue(prefixes: dict[str, str] | None) -> str:
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in {**PREFIXES, **(prefixes or {})}.items())
+
+
+def _in_sandbox(work, what: str):
+    """``work()`` on the sandbox thread, engine failures as QueryError: user text reaches the engine only there."""
     try:
-        scratch.update(prologue + "INSERT " + rest)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed update: {exc}") from None
-    return list(scratch.quads_for_pattern(None, None, None, None))
+        return shared_sandbox().run(work)
+    except QueryError:
+        raise
+    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+        raise engine_error(exc, what) from None
+
+
+def check_update(text: str) -> None:
+    """Let the engine read the whole update first, on an empty scratch store in the sandbox.
+
+    Its parser has the last word on syntax (a malformed request is refused with its message), and any
+    operation that reaches out (``LOAD``, a ``SERVICE`` inside a ``WHERE``) fails there for want of a
+    network and refuses the whole request before anything is applied. Other failures on the empty store
+    (dropping a graph it lacks) say nothing about the request and are ignored.
+    """
+    check_structure(text)
+
+    def work() -> None:
+        try:
+            ox.Store().update(_prologue(None) + text)
+        except SyntaxError:
+            raise
+        except (OSError, ValueError, RuntimeError) as exc:
+            if is_network_refusal(exc):
+                raise
+    _in_sandbox(work, "update")
+
+
+def data_quads(operation: str, prefixes: dict[str, str] | None = None) -> list:
+    """The quads of one ``INSERT DATA`` / ``DELETE DATA`` operation, read by Oxigraph's own parser.
+
+    The block runs as ``INSERT DATA`` against an empty scratch store on the sandbox thread. It must also
+    parse as a query's ``WHERE`` block, which admits no second operation after it, so a ``;`` that the
+    caller's tokeniser took for text cannot carry another operation past the checks.
+    """
+    match = _DATA_BLOCK.match(operation)
+    if match is None:
+        raise QueryError(f"not a data block: {operation[:40]!r}")
+    kind, block = match.group(1).upper(), match.group(2)
+    prologue = _prologue(prefixes)
+
+    def work() -> list:
+        scratch = ox.Store()
+        try:
+            scratch.query(prologue + "ASK WHERE " + block)
+        except SyntaxError as exc:
+            raise QueryError(f"{kind} DATA: the block must be one block of triples and nothing after it ({exc})")\
+                from None
+        scratch.update(prologue + "INSERT DATA " + block)
+        return list(scratch.quads_for_pattern(None, None, None, None))
+    check_structure(operation)
+    return _in_sandbox(work, "update")
+
+
+def answer_text(store: KGStore, text: str, fmt: str) -> str:
+    """``kg query``: a user's query evaluated and formatted on the sandbox thread."""
+    return _in_sandbox(lambda: format_result(run_query(store, text), fmt), "query")
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

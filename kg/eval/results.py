@@ -142,3 +142,15 @@ class EvalReport:
             "duplicates": [asdict(d) for d in self.duplicates],
             "false_positives": self.false_positives,
         }
+
+    def summary_dict(self) -> dict:
+        """The figures alone (counts, P/R/F1, argument accuracy, how many misses and duplicates), with no fact
+        named: what may be read of a held-out corpus."""
+        return {
+            "facts": self.facts,
+            **{name: getattr(self, name).counts.as_dict()
+               for name in ("entities", "attacks", "diplomatic_actions", "other_facts")},
+            "argument_accuracy": self.argument_accuracy().as_dict(),
+            "missed": len(self.missed),
+            "duplicates": len(self.duplicates),
+        }

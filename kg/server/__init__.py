@@ -37,6 +37,8 @@ class ServerConfig:
     workers: int = 2  # query worker processes; 0 evaluates in the request thread (no hard time limit)
     read_only: bool | None = None  # the store is never written by anyone (None: no update token)
     answer_cache_bytes: int = 64_000_000  # finished answers kept for repeated texts (read-only stores only)
+    query_memory_mb: int = 2048  # each query worker's memory cap (0: none); past it the query gets a 503
+    queue_wait: float = 1.0  # seconds a request waits for a free query worker before a "busy" 503
 
 
 @dataclass
@@ -53,7 +55,7 @@ class ServerState:
     def changed(self) -> None:
         """Called after a write: new counts, and query workers on a fresh snapshot."""
         self.generation += 1
-        self.engine.refresh()
+        self.engine.refresh(self.config.timeout)
 
 
 CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/")
@@ -82,7 +84,8 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
 
     config = config or ServerConfig()
     read_only = config.read_only if config.read_only is not None else config.update_token is None
-    engine = (QueryPool(store, config.workers, read_only=read_only, cache_bytes=config.answer_cache_bytes)
+    engine = (QueryPool(store, config.workers, read_only=read_only, cache_bytes=config.answer_cache_bytes,
+                        memory_mb=config.query_memory_mb, queue_wait=config.queue_wait)
               if config.workers > 0 else InlineEngine(store))
 
     app = Flask(__name__)
@@ -169,11 +172,35 @@ def _log_off_thread() -> None:
     log.setLevel(logging.INFO)
 
 
-def run(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Serve on waitress (a production WSGI server), not Flask's development server."""
+def _exit_on_signals() -> None:
+    """SIGTERM and SIGHUP end the server like Ctrl-C: through SystemExit, so the query workers are stopped, the
+    snapshot folders removed and the queued log lines written (Python's default for SIGTERM skips all three)."""
+    import signal
+    import sys
+
+    def stop(signum, _frame) -> None:
+        sys.exit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
+def run(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
+        connection_limit: int = 1000, channel_timeout: int = 30) -> None:
+    """Serve on waitress (a production WSGI server), not Flask's development server.
+
+    waitress keeps at most ``connection_limit`` connections open (its default, 100, let 105 slow clients
+    lock everyone else out) and closes one idle for ``channel_timeout`` seconds (default 120); a proxy in
+    front (SECURITY.md) is still what protects against many slow clients.
+    """
     import waitress
 
     _log_off_thread()
-    app.extensions["kg"].engine.wait_ready(120)
-    print(f"serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", flush=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="conflict-kg")
+    _exit_on_signals()
+    try:
+        app.extensions["kg"].engine.wait_ready(120)
+        print(f"serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", flush=True)
+        waitress.serve(app, host=host, port=port, threads=threads, ident="conflict-kg",
+                       connection_limit=connection_limit, channel_timeout=channel_timeout)
+    finally:
+        close_app(app)

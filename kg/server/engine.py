@@ -11,12 +11,20 @@ never writes, a checkpoint (``Store.backup``) of a writable persistent store, or
 an in-memory store. After a SPARQL Update the server takes a new snapshot and workers made from an
 older one reload the new one before they answer again, so every answer reflects every completed update.
 
-``workers=0`` evaluates in the request thread instead (no hard time limit): for embedding and tests.
+Each worker is confined (:mod:`kg.sandbox`): it cannot open a network socket, so a ``SERVICE`` the
+safety reading missed fails inside the engine and is answered as a refusal; its memory is capped, so an
+expression that grows a string without end ends the worker instead of the machine; and queries run on a
+thread with a stack deep enough for any text :func:`kg.query.check_structure` lets through. A worker that
+dies anyway is reported by what killed it (memory, stack, signal), never as an internal error.
+
+``workers=0`` evaluates in-process on the sandbox thread instead (no hard time limit, no memory cap): for
+embedding and tests.
 """
 
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import fcntl
 import logging
@@ -25,6 +33,7 @@ import pickle
 import queue
 import select
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -34,11 +43,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import sandbox
 from kg.config import REPO_ROOT
 from kg.query import (
     RESULT_FORMATS,
     QueryError,
-    ResultTooLarge,
     backup_store,
     dump_dataset,
     evaluate,
@@ -100,13 +109,21 @@ def run_job(store: KGStore, job: QueryJob) -> Outcome:
                 raise
             body = _evaluate(store, job, job.text, False)  # the parser's message about the text as written
         status = 200
-    except ResultTooLarge as exc:
-        body, status = f"{exc}\n".encode(), 400
     except QueryError as exc:
         body, status = f"{exc}\n".encode(), 400
-    except Exception as exc:  # an engine failure must become an answer, not kill the worker
-        body, status = f"query failed: {exc}\n".encode(), 500
+    except MemoryError:
+        body, status = _over_memory(None), 503
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # an engine failure (a Rust panic is a BaseException) is an answer, not a crash
+        body, status = f"the engine could not evaluate this query: {exc}\n".encode(), 400
     return Outcome(status, body, time.perf_counter() - started)
+
+
+def _over_memory(megabytes: int | None) -> bytes:
+    limit = f" ({megabytes:,} MB)" if megabytes else ""
+    return (f"query stopped: it needed more memory than this endpoint allows one query{limit}; narrow it or "
+            "add LIMIT\n").encode()
 
 
 def _evaluate(store: KGStore, job: QueryJob, text: str, capped: bool) -> bytes:
@@ -195,18 +212,30 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
 
 
-def worker_main(kind: str, path: str) -> None:
-    """The worker process: open the snapshot, then answer jobs read from stdin on stdout."""
+def worker_main(kind: str, path: str, memory_mb: int = 0) -> None:
+    """The worker process: confine itself, open the snapshot, then answer jobs read from stdin on stdout."""
     stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout = sys.stderr  # nothing else may write into the answer pipe
     _exit_with_parent()
+    if memory_mb:
+        sandbox.limit_memory(memory_mb)
+    try:
+        sandbox.deny_network(all_threads=True)
+        confined = ""
+    except sandbox.SandboxUnavailable as exc:
+        confined = str(exc)
+    # The main thread's stack is the process's (8 MB): queries run on a thread with a deep one.
+    sandbox.big_stack_thread(lambda: _answer_jobs(stdin, stdout, kind, path, confined), "kg-query").join()
+
+
+def _answer_jobs(stdin: int, stdout: int, kind: str, path: str, confined: str) -> None:
     try:
         try:
             store = _open_snapshot(Snapshot(kind, path, 0))
         except Exception as exc:
             _send(stdout, ("failed", str(exc)))
             return
-        _send(stdout, ("ready", None))
+        _send(stdout, ("ready", confined))
         while True:
             try:
                 job = _recv(stdin)
@@ -221,11 +250,25 @@ def worker_main(kind: str, path: str) -> None:
                 except Exception as exc:
                     _send(stdout, ("failed", str(exc)))
                     return
-                _send(stdout, ("ready", None))
+                _send(stdout, ("ready", confined))
                 continue
             _send_outcome(stdout, run_job(store, job))
     except BrokenPipeError:  # the server retired this worker or exited: nobody is listening, leave quietly
         return
+
+
+def _death(returncode: int | None, last_lines: list[str], memory_mb: int) -> Outcome:
+    """The answer for a query whose worker died while evaluating it: what killed it, as far as can be told."""
+    said = " ".join(last_lines[-3:])
+    if "memory allocation" in said or "MemoryError" in said or "bad_alloc" in said:
+        return Outcome(503, _over_memory(memory_mb))
+    if returncode in (-signal.SIGSEGV, -signal.SIGBUS) or "overflowed its stack" in said:
+        return Outcome(400, b"the query nests too deeply for the engine (its stack ran out); simplify it\n")
+    if returncode == -signal.SIGABRT and memory_mb:
+        return Outcome(503, _over_memory(memory_mb))
+    how = f"signal {-returncode}" if returncode is not None and returncode < 0 else f"exit status {returncode}"
+    return Outcome(503, f"the query worker stopped while evaluating this query ({how}); it was not answered\n"
+                   .encode())
 
 
 class _Worker:
@@ -235,18 +278,40 @@ class _Worker:
     module (breaking scripts without a ``__main__`` guard) and fork is unsafe in a threaded server.
     """
 
-    def __init__(self, snapshot: Snapshot):
+    def __init__(self, snapshot: Snapshot, memory_mb: int = 0):
         self.snapshot = snapshot
+        self.memory_mb = memory_mb
+        self.confined = False
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env, close_fds=True,
+            [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path, str(memory_mb)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=env,
+            close_fds=True,
         )
         self._in = self.process.stdin.fileno()
         self._out = self.process.stdout.fileno()
         with contextlib.suppress(OSError, AttributeError):  # Linux only; the default size still works
             fcntl.fcntl(self._out, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        # What the worker writes to stderr goes to the log; its last lines tell why a worker died.
+        self.last_lines: collections.deque[str] = collections.deque(maxlen=20)
+        self._stderr = threading.Thread(target=self._read_stderr, daemon=True, name="kg-worker-stderr")
+        self._stderr.start()
+
+    def _read_stderr(self) -> None:
+        for raw in iter(self.process.stderr.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip()
+            self.last_lines.append(line)
+            log.warning("query worker %d: %s", self.process.pid, line)
+
+    def death(self) -> Outcome:
+        """Why the worker died (it must be dead or dying): waits for its exit and its last words."""
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._stderr.join(2)
+        return _death(self.process.returncode, list(self.last_lines), self.memory_mb)
 
     def poll(self, timeout: float) -> bool:
         ready, _, _ = select.select([self._out], [], [], max(0.0, timeout))
@@ -272,6 +337,9 @@ class _Worker:
         if status != "ready":
             log.error("query worker could not open the dataset: %s", message)
             return False
+        self.confined = not message
+        if message:
+            log.warning("query worker %d has network access: %s", self.process.pid, message)
         return True
 
     def kill(self) -> None:
@@ -281,25 +349,54 @@ class _Worker:
             self.process.wait(5)
         except subprocess.TimeoutExpired:
             log.error("query worker %d did not exit after SIGKILL", self.process.pid)
-        for pipe in (self.process.stdin, self.process.stdout):
+        for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
             with contextlib.suppress(OSError):
                 pipe.close()
+
+
+SNAPSHOT_PREFIX = "kg-snapshot-"
+
+
+def remove_stale_snapshots(folder: str | None = None) -> int:
+    """Delete the snapshot folders of servers that are gone (killed, so they could not clean up); each
+    folder's name carries its server's process id. Returns how many were removed."""
+    removed = 0
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{SNAPSHOT_PREFIX}*-*"):
+        pid = path.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to clean
+        return True
+    return True
 
 
 class QueryPool:
     """A fixed number of worker processes; each query borrows one, and a late one is killed."""
 
     def __init__(self, store: KGStore, size: int, read_only: bool, start_timeout: float = 120.0,
-                 cache_bytes: int = 0):
+                 cache_bytes: int = 0, memory_mb: int = 0, queue_wait: float = 1.0):
         self.store = store
         self.size = max(1, size)
         self.read_only = read_only
         self.start_timeout = start_timeout
+        self.memory_mb = memory_mb  # each worker's cap (0: none)
+        self.queue_wait = queue_wait  # how long a request waits for a free worker before "busy" (503)
         # answers are only kept where they cannot go stale: nobody writes this store
         self.cache = AnswerCache(cache_bytes) if read_only and cache_bytes > 0 else None
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
-        self._tmp = Path(tempfile.mkdtemp(prefix="kg-snapshot-"))
+        remove_stale_snapshots()
+        self._tmp = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-"))
         self._generation = 0
         self._closed = False
         self._workers: set[_Worker] = set()
@@ -320,7 +417,7 @@ class QueryPool:
         dump_dataset(self.store, target.with_suffix(".nq"))
         return Snapshot("nquads", str(target.with_suffix(".nq")), self._generation)
 
-    def refresh(self) -> None:
+    def refresh(self, timeout: float = 30.0) -> None:
         """After a write: new snapshot; a worker on an older one reloads it before its next query.
 
         Reloading in place (not killing and respawning the process) matters under a stream of
@@ -332,18 +429,20 @@ class QueryPool:
             self._snapshot = self._take_snapshot()
         if self.cache is not None:
             self.cache.clear()
-        self._discard_snapshot(old)
+        self._discard_snapshot(old, after=timeout + 5)
 
-    def _discard_snapshot(self, snapshot: Snapshot) -> None:
+    def _discard_snapshot(self, snapshot: Snapshot, after: float) -> None:
+        """Delete an older snapshot once no query can still be reading it (one started before the write ends
+        within the time limit; a worker still loading it reloads the new one before it answers)."""
         path = Path(snapshot.path)
         if path.parent != self._tmp:
             return
 
-        def later():  # workers still loading it may need it for a moment
-            time.sleep(self.start_timeout)
+        def later():
+            time.sleep(after)
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
-        threading.Thread(target=later, daemon=True).start()
+        threading.Thread(target=later, daemon=True, name="kg-snapshot-cleanup").start()
 
     # workers
     def _spawn_async(self) -> None:
@@ -352,7 +451,7 @@ class QueryPool:
     def _spawn(self) -> None:
         if self._closed:
             return
-        worker = _Worker(self._snapshot)
+        worker = _Worker(self._snapshot, self.memory_mb)
         with self._lock:
             self._workers.add(worker)
         if worker.wait_ready(self.start_timeout) and not self._closed:
@@ -408,7 +507,7 @@ class QueryPool:
         while True:
             remaining = timeout - (time.perf_counter() - waited)
             try:
-                worker = self._idle.get(timeout=max(0.01, remaining))
+                worker = self._idle.get(timeout=max(0.01, min(remaining, self.queue_wait)))
             except queue.Empty:
                 return Outcome(503, b"the server is busy: every query worker is taken; try again shortly\n")
             if not worker.alive():
@@ -425,9 +524,10 @@ class QueryPool:
                 self._give_back(worker)
                 return outcome
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
-            log.error("query worker died: %s", exc)
+            outcome = worker.death()
+            log.error("query worker died (%s): %s", exc, outcome.body.decode().strip())
             self._retire(worker)
-            return Outcome(500, b"the query worker stopped unexpectedly\n", time.perf_counter() - started)
+            return Outcome(outcome.status, outcome.body, time.perf_counter() - started)
         self._retire(worker)  # over the limit: killing the process is what stops the query
         return Outcome(503, f"query stopped: it ran over the time limit of {timeout:g} s; narrow it or add "
                             "LIMIT\n".encode(), time.perf_counter() - started)
@@ -451,15 +551,15 @@ class QueryPool:
 
 
 class InlineEngine:
-    """Evaluates in the calling thread (``workers=0``); no hard time limit, only the row limit."""
+    """Evaluates in-process on the sandbox thread (``workers=0``); no hard time limit, only the row limit."""
 
     def __init__(self, store: KGStore):
         self.store = store
 
     def run(self, job: QueryJob, timeout: float) -> Outcome:
-        return run_job(self.store, job)
+        return sandbox.shared().run(run_job, self.store, job)
 
-    def refresh(self) -> None:
+    def refresh(self, timeout: float = 30.0) -> None:
         pass
 
     def wait_ready(self, timeout: float = 0.0) -> bool:

@@ -1,13 +1,16 @@
-"""Reading a SPARQL request's shape before it is evaluated, so unsafe requests never reach the engine.
+"""Reading a SPARQL request's shape before it is evaluated: its form, its FROM graphs, its update operations.
 
-pyoxigraph evaluates ``SERVICE`` with its own HTTP client (no Python hook sees it), and other
-engines fetch ``FROM`` graphs from the web; both would let a query make the server send requests.
-So every query and update is first cut into SPARQL tokens by a tokeniser that knows the grammar's
-strings, comments, IRIs and prefixed names: a keyword is only a keyword outside those, so
-``"SERVICE"`` in a string, ``ex:service`` or ``?service`` pass, and the keyword ``SERVICE``
-anywhere (a subquery, an ``OPTIONAL``, after a ``\\u`` escape) is refused. The same pass finds
-the query form (to choose a response format before evaluating), the ``FROM`` / ``FROM NAMED``
-graphs and the top-level operations of an update.
+This is a convenience, not the security boundary. The engine never evaluates a user's text where it could
+reach the network (:mod:`kg.sandbox`): a ``SERVICE`` or ``LOAD`` that this reading misses fails inside
+the engine and is refused there. What this reading adds is a clear refusal before a worker is taken,
+the query form (to choose a response format before evaluating), the ``FROM`` / ``FROM NAMED`` graphs, and
+the update's operations (the server applies only the kinds it can keep consistent with the union).
+
+The tokeniser knows the grammar's strings, comments, IRIs and prefixed names, so ``"SERVICE"`` in a
+string or ``?service`` pass, while the keyword anywhere (a subquery, an ``OPTIONAL``, after a ``\\u``
+escape, or Oxigraph's reading of ``SERVICE:x`` as the keyword and a name) is refused. It runs in time
+linear in the text: names are matched as maximal runs and classified afterwards, so no pattern backtracks
+over a long run, and ``\\U`` escapes beyond Unicode are left for the engine to report.
 """
 
 from __future__ import annotations
@@ -15,27 +18,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.sandbox import structure_count
 from kg.store import PREFIXES
 
 _PN_CHARS_BASE = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f" \
                  "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 _PN_CHARS = _PN_CHARS_BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040\\-"
+# No pattern may fail after a long scan, or it is retried from every later start and reading turns quadratic:
+# - a string runs to its closing quote, or to the end of its line (of the text, for a long string) when it has
+#   none (the engine refuses an unterminated string anyway; '"a\\"a\\"a...' was the quadratic case);
+# - every character a prefixed name may hold (PN_CHARS, ':', '.', %XX and \\-escapes) is matched as one maximal
+#   run, classified by _classify, instead of a pattern that wants a ':' after the run ("a-a-a-...").
+_NAME_RUN = r"(?:[" + _PN_CHARS + r".:]|%[0-9A-Fa-f]{2}|\\[_~.!$&'()*+,;=/?\#@%-])+"
 TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
+              |"(?:[^"\\\n\r]|\\.)*"?|'(?:[^'\\\n\r]|\\.)*'?)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][""" + _PN_CHARS + r"""]+)
-  | (?P<pname>(?:[""" + _PN_CHARS_BASE + r"""](?:[""" + _PN_CHARS + r""".]*[""" + _PN_CHARS + r"""])?)?:
-              (?:(?:[""" + _PN_CHARS + r""":]|%[0-9A-Fa-f]{2}|\\[_~.!$&'()*+,;=/?\#@%-])
-                 (?:[""" + _PN_CHARS + r""".:]|%[0-9A-Fa-f]{2}|\\[_~.!$&'()*+,;=/?\#@%-])*)?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<run>""" + _NAME_RUN + r""")
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 UPDATE_OPS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -72,18 +80,52 @@ class RequestShape:
     operations: list[tuple[str, str]] = field(default_factory=list)  # update: (first keyword(s), text)
 
 
+def _char(match: re.Match) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else match.group()  # not a character: the engine reports it
+
+
 def unescape(text: str) -> str:
-    """Apply SPARQL's ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes, which the grammar allows anywhere."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    """Apply SPARQL's ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes (an escape beyond U+10FFFF is left as written)."""
+    return _ESCAPE.sub(_char, text)
+
+
+def _classify(run: str, start: int) -> list[Token]:
+    """A name run as tokens: a prefixed name, a word (keywords among them) or other text, and trailing dots
+    (a prefixed name cannot end with '.', which then ends a triple)."""
+    name = run.rstrip(".")
+    out = []
+    if name:
+        if ":" in name:
+            kind = "pname"
+        elif _WORD.fullmatch(name):
+            kind = "word"
+        else:
+            kind = "other"
+        out.append(Token(kind, name, start))
+    out.extend(Token("other", ".", start + i) for i in range(len(name), len(run)))
+    return out
 
 
 def tokens(text: str) -> list[Token]:
     """Significant tokens (no whitespace or comments) of a query or update."""
-    out = []
+    out: list[Token] = []
     for m in TOKEN.finditer(text):
-        if m.lastgroup not in ("ws", "comment"):
-            out.append(Token(m.lastgroup, m.group(), m.start()))
+        kind = m.lastgroup
+        if kind == "run":
+            out.extend(_classify(m.group(), m.start()))
+        elif kind not in ("ws", "comment"):
+            out.append(Token(kind, m.group(), m.start()))
     return out
+
+
+def _refused(token: Token) -> str | None:
+    """Why a token is refused: a refused keyword, or a prefixed name Oxigraph reads as one (``SERVICE:x``)."""
+    if token.kind == "word":
+        return REFUSED.get(token.text.upper())
+    if token.kind == "pname":
+        return REFUSED.get(token.text.partition(":")[0].upper())
+    return None
 
 
 def _resolve(token: Token, prefixes: dict[str, str]) -> str:
@@ -96,17 +138,32 @@ def _resolve(token: Token, prefixes: dict[str, str]) -> str:
     raise UnsafeRequest(f"cannot resolve the graph name {token.text}")
 
 
+MAX_TOKENS = 150_000
+
+
+def _token_bound(text: str) -> int:
+    """An upper bound on the tokens of ``text``, counted in C (``str.count``/``split``) before tokenising in
+    Python (~4 us a token), so the time spent reading a request before the time limit applies is bounded."""
+    return len(text.split()) + structure_count(text) + text.count('"') + text.count("'")
+
+
 def inspect(text: str) -> RequestShape:
     """The request's shape; raises UnsafeRequest for SERVICE, LOAD and anything else refused."""
-    for variant in {text, unescape(text)}:
-        for token in tokens(variant):
-            if token.keyword in REFUSED:
-                raise UnsafeRequest(REFUSED[token.keyword])
+    bound = _token_bound(text)
+    if bound > MAX_TOKENS:
+        raise UnsafeRequest(f"the request is too large to read: about {bound:,} tokens, over the limit of "
+                            f"{MAX_TOKENS:,}; split it or shorten its VALUES lists")
     toks = tokens(text)
+    plain = unescape(text)
+    for token in toks if plain == text else [*toks, *tokens(plain)]:
+        reason = _refused(token)
+        if reason:
+            raise UnsafeRequest(reason)
     shape = RequestShape()
     prefixes = dict(PREFIXES)
     depth = 0
     op_start: int | None = None
+    after_separator = False
     i = 0
     while i < len(toks):
         tok = toks[i]
@@ -116,6 +173,11 @@ def inspect(text: str) -> RequestShape:
             prefixes[name] = shape.prefixes[name] = toks[i + 2].text[1:-1]
             i += 3
             continue
+        if kw == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            i += 2
+            continue
+        if after_separator and op_start is None:
+            op_start = tok.start  # whatever follows a ';' is an operation: none is dropped unread
         if tok.text in "{(" and tok.kind == "other":
             depth += 1
         elif tok.text in "})" and tok.kind == "other":
@@ -133,6 +195,7 @@ def inspect(text: str) -> RequestShape:
         elif tok.text == ";" and depth == 0 and shape.is_update and op_start is not None:
             shape.operations.append(_operation(text[op_start:tok.start]))
             op_start = None
+            after_separator = True
         i += 1
     if shape.is_update and op_start is not None:
         shape.operations.append(_operation(text[op_start:]))

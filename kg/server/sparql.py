@@ -20,6 +20,7 @@ from http import HTTPStatus
 
 from flask import Blueprint, Response, current_app, redirect, request
 
+from kg.query import TooComplex, check_structure
 from kg.server import CORS_HEADERS, log_request, negotiation
 from kg.server.engine import QueryJob
 from kg.server.safety import UnsafeRequest, inspect
@@ -137,8 +138,9 @@ def answer(state, text: str, params: dict[str, list[str]], accept: str | None, f
     """Inspect, negotiate, evaluate: the shared path of /sparql, /queries/<name> and :class:`DirectQueries`."""
     config = state.config
     try:
+        check_structure(text)
         shape = _inspect(text)
-    except UnsafeRequest as exc:
+    except (UnsafeRequest, TooComplex) as exc:
         return _refusal(str(exc), 400)
     if shape.is_update:
         return _refusal("this is a SPARQL Update: send it as 'update=' or application/sparql-update with POST", 400)
