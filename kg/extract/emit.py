@@ -13,6 +13,7 @@ from spacy.tokens import Token
 
 from kg.extract.context import EntityView
 from kg.extract.evidence import sentence_evidence
+from kg.extract.fills import affiliated_group
 from kg.extract.merge import Event, final_types
 from kg.extract.roles import Role
 from kg.records import Document, DocumentExtraction, EventRecord, Fact, RelativeDate
@@ -54,22 +55,12 @@ def best_roles(roles: list[Role]) -> dict[str, Role]:
     return best
 
 
-def _group_of(key: str, view: EntityView) -> str | None:
-    """The armed group an official or person speaks for (their affiliation), if any."""
-    if view.type_of(key) not in ("Official", "Person"):
-        return None
-    for fact in getattr(view.index, "facts", ()):
-        if fact.subject == key and fact.predicate == "affiliation" and view.type_of(fact.object) == "ArmedGroup":
-            return fact.object
-    return None
-
-
 def _attackers(agents: dict[str, Role], view: EntityView) -> dict[str, Role]:
     """A state's body or official attacks for the state; a group's spokesman for the group."""
     kept: dict[str, Role] = {}
     for key, role in agents.items():
         state = view.state_of(key) if view.type_of(key) in ORGANS else None
-        actor = state or _group_of(key, view) or key
+        actor = state or affiliated_group(key, view) or key
         if actor not in kept or role.confidence > kept[actor].confidence:
             kept[actor] = Role(actor, role.token, role.confidence)
     return kept

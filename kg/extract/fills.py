@@ -186,6 +186,27 @@ def _envoy_state(token: Token, ctx: FillContext) -> list[Value]:
     return [(ctx.slot, Role(key, token, ctx.pattern.confidence))] if key else []
 
 
+def _party(token: Token, ctx: FillContext) -> list[Value]:
+    """The party a measure aims at: a named official, body or firm stands for its state, or for the
+    armed group it serves ("a group's spokesman" -> the group)."""
+    key, tok = entity_of_phrase(token, ctx.view, place_as_state=True)
+    if key is None:
+        return []
+    if ctx.view.type_of(key) in ("Official", "Person", "GovernmentBody", "Organization", "MediaOrganization"):
+        key = affiliated_group(key, ctx.view) or ctx.view.state_of(key) or key
+    return [(ctx.slot, Role(key, tok or token, ctx.pattern.confidence))]
+
+
+def affiliated_group(key: str, view: EntityView) -> str | None:
+    """The armed group an official or person speaks for (their affiliation), if any."""
+    if view.type_of(key) not in ("Official", "Person"):
+        return None
+    for fact in getattr(view.index, "facts", ()):
+        if fact.subject == key and fact.predicate == "affiliation" and view.type_of(fact.object) == "ArmedGroup":
+            return fact.object
+    return None
+
+
 def _state_or_place(token: Token, ctx: FillContext) -> list[Value]:
     key, tok = entity_of_phrase(token, ctx.view, place_as_state=True)
     return [(ctx.slot, Role(key, tok or token, ctx.pattern.confidence))] if key else []
@@ -368,7 +389,7 @@ FILLS: dict[str, Callable[[Token, FillContext], list[Value]]] = {
     "envoy": _envoy, "envoy_state": _envoy_state, "state_or_place": _state_or_place, "places": _places,
     "territory": _territory, "place_name": _place_name, "date": _date, "announcement_date": _announcement_date,
     "distributive": _distributive, "deep_prep": _deep_prep, "only_other_state": _only_other_state,
-    "accuser": _accuser, "claimant": _claimant, "verb_above": _verb_above,
+    "accuser": _accuser, "claimant": _claimant, "verb_above": _verb_above, "party": _party,
 }
 
 

@@ -28,7 +28,7 @@ SPEC_DIR = Path(__file__).resolve().parent / "specs"
 EFFECTS = frozenset({"drop", "past", "definite", "deny_agent", "aside"})
 FILLS = frozenset({"entity", "subject", "named", "target", "target_place", "envoy", "envoy_state", "state_or_place",
                    "places", "territory", "place_name", "date", "announcement_date", "distributive", "deep_prep",
-                   "only_other_state", "accuser", "claimant", "verb_above"})
+                   "only_other_state", "accuser", "claimant", "verb_above", "party"})
 
 
 class SpecError(ValueError):
