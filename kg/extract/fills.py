@@ -257,30 +257,35 @@ def _date_of(text: str, ctx: FillContext):
     return parse_expression(text, ctx.pub)
 
 
-def _date(token: Token, ctx: FillContext) -> list[Value]:
-    """The date a root is dated by: a possessive date, a DATE phrase under it, the day a "when" clause
-    describes, a date modifying the trigger noun."""
-    conf = ctx.pattern.confidence
+_RELATIVE_AFTER = frozenset({"before", "earlier", "later", "after", "prior", "ago"})
+
+
+def _date_phrases(token: Token, ctx: FillContext):
+    """Candidate (text, token, confidence drop) date phrases of a root, surest first."""
     for child in token.children:
-        if child.dep_ == "poss" and child.ent_type_ == "DATE" and (parsed := _date_of(child.text, ctx)):
-            return [("date", (parsed, child, conf))]
+        if child.dep_ == "poss" and child.ent_type_ == "DATE":
+            yield child.text, child, 0.0  # a possessive date: the day's strikes
     for span in dates_under(token, ctx.stop):
-        text = span.text
-        if span.end < len(span.doc) and span.doc[span.end].lower_ in ("before", "earlier", "later", "after",
-                                                                      "prior", "ago"):
-            text = f"{text} {span.doc[span.end].text}"
-        if parsed := _date_of(text, ctx):
-            return [("date", (parsed, span.root, conf))]
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        text = f"{span.text} {after.text}" if after is not None and after.lower_ in _RELATIVE_AFTER else span.text
+        yield text, span.root, 0.0
     if token.dep_ in ("relcl", "advcl", "acl") and token.head.ent_type_ == "DATE" and any(
             c.lower_ in ("when", "as") for c in token.children):
         span = next((e for e in token.doc.ents if e.start <= token.head.i < e.end), None)
-        if span is not None and (parsed := _date_of(span.text, ctx)):
-            return [("date", (parsed, token.head, conf - 0.05))]
+        if span is not None:
+            yield span.text, token.head, 0.05  # the day a "when" clause describes
     if token.i == ctx.head.i:
         for child in token.children:
-            if child.ent_type_ == "DATE" and child.dep_ in ("compound", "amod", "nmod", "npadvmod") and (
-                    parsed := _date_of(child.text, ctx)):
-                return [("date", (parsed, child, conf - 0.05))]
+            if child.ent_type_ == "DATE" and child.dep_ in ("compound", "amod", "nmod", "npadvmod"):
+                yield child.text, child, 0.05  # a date modifying the trigger noun itself
+
+
+def _date(token: Token, ctx: FillContext) -> list[Value]:
+    """The first date phrase of a root that parses as a date."""
+    for text, where, drop in _date_phrases(token, ctx):
+        parsed = _date_of(text, ctx)
+        if parsed is not None:
+            return [("date", (parsed, where, ctx.pattern.confidence - drop))]
     return []
 
 
