@@ -194,24 +194,35 @@ def _verb_counts(token: Token, lex: dict, found: _Found) -> None:
                     found.add("killed", token, pobj)
 
 
-def _noun_counts(token: Token, lex: dict, found: _Found) -> None:
-    """"seven people dead", "the dead included three women", "11 injured", "left 15 people dead"."""
-    kind = "killed" if token.lower_ in lex["dead_words"] else "injured"
+def _toll_objects(token: Token) -> list[Token]:
+    """"the dead included three women", "the toll rose to 30": what the toll verb counts."""
+    out = []
+    for obj in (c for c in token.head.children if c.dep_ in ("dobj", "attr", "prep")):
+        target = obj if obj.dep_ != "prep" else next((c for c in obj.children if c.dep_ == "pobj"), None)
+        if target is not None:
+            out.append(target)
+    return out
+
+
+def _noun_victims(token: Token, lex: dict) -> list[Token]:
+    """The victims a casualty noun or adjective counts: "12 dead", "left 15 people dead", "seven
+    people dead", "the dead included ...", "11 deaths"."""
     numbered = [c for c in token.children if c.dep_ == "nummod"]
     if numbered and token.pos_ != "NOUN":
-        found.add(kind, token, numbered[0])
-    elif token.dep_ == "oprd":
-        for obj in (c for c in token.head.children if c.dep_ == "dobj"):
-            found.add(kind, token, obj)
-    elif token.dep_ in ("amod", "acl") and token.head.pos_ in ("NOUN", "PROPN", "NUM"):
-        found.add(kind, token, token.head)
-    elif token.dep_ == "nsubj" and token.head.lemma_ in lex["toll_verbs"]:
-        for obj in (c for c in token.head.children if c.dep_ in ("dobj", "attr", "prep")):
-            target = obj if obj.dep_ != "prep" else next((c for c in obj.children if c.dep_ == "pobj"), None)
-            if target is not None:
-                found.add(kind, token, target)
-    elif token.pos_ == "NOUN" and numbered:
-        found.add(kind, token, token)
+        return numbered[:1]
+    if token.dep_ == "oprd":
+        return [c for c in token.head.children if c.dep_ == "dobj"]
+    if token.dep_ in ("amod", "acl") and token.head.pos_ in ("NOUN", "PROPN", "NUM"):
+        return [token.head]
+    if token.dep_ == "nsubj" and token.head.lemma_ in lex["toll_verbs"]:
+        return _toll_objects(token)
+    return [token] if token.pos_ == "NOUN" and numbered else []
+
+
+def _noun_counts(token: Token, lex: dict, found: _Found) -> None:
+    kind = "killed" if token.lower_ in lex["dead_words"] else "injured"
+    for victim in _noun_victims(token, lex):
+        found.add(kind, token, victim)
 
 
 def find_casualties(sent: Span) -> list[Casualty]:

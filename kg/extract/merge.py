@@ -166,20 +166,33 @@ def _latest(events: list[Event], fits: list[tuple[int, Event]]) -> Event:
     return max((e for _, e in fits), key=lambda e: (e.last, events.index(e)))
 
 
-def _choose(events: list[Event], mention: EventMention, fits: list[tuple[int, Event]]) -> Event | None:
-    """The event a mention joins, if any: the title's event for the lead's first attack, else the best
-    scoring fit (the latest among equals); a bare definite mention joins the latest fit."""
-    headline = [(s, e) for s, e in fits if all(m.headline for m in e.mentions) and not mention.headline]
-    if headline and mention.category == "Attack" and not _lead_taken(events, headline[0][1]):
-        return headline[0][1]
-    if mention.has_arguments() or (mention.date is not None and mention.date.full):
-        scored = [(s, e) for s, e in fits if s >= 1]
-        if scored:
-            best = max(s for s, _ in scored)
-            return _latest(events, [(s, e) for s, e in scored if s == best])
-        if (not mention.has_arguments() or (mention.definite and not mention.agents)) and fits:
-            return _latest(events, fits)
+def _title_event(events: list[Event], mention: EventMention, fits: list[tuple[int, Event]]) -> Event | None:
+    """The title's attack, for the lead's first attack that fits it."""
+    if mention.category != "Attack" or mention.headline:
         return None
+    headline = [e for _, e in fits if all(m.headline for m in e.mentions)]
+    return headline[0] if headline and not _lead_taken(events, headline[0]) else None
+
+
+def _best_fit(events: list[Event], mention: EventMention, fits: list[tuple[int, Event]]) -> Event | None:
+    """A mention with arguments or a day joins the best scoring fit (the latest among equals); one
+    that agrees on nothing joins the latest fit only when it names no one of its own."""
+    scored = [(s, e) for s, e in fits if s >= 1]
+    if scored:
+        best = max(s for s, _ in scored)
+        return _latest(events, [(s, e) for s, e in scored if s == best])
+    if fits and (not mention.has_arguments() or (mention.definite and not mention.agents)):
+        return _latest(events, fits)
+    return None
+
+
+def _choose(events: list[Event], mention: EventMention, fits: list[tuple[int, Event]]) -> Event | None:
+    """The event a mention joins, if any (a bare definite mention joins the latest fit)."""
+    title = _title_event(events, mention, fits)
+    if title is not None:
+        return title
+    if mention.has_arguments() or (mention.date is not None and mention.date.full):
+        return _best_fit(events, mention, fits)
     if (mention.definite or mention.anaphoric_only or mention.weak) and fits:
         return _latest(events, fits)
     return None
