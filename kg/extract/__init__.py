@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from kg.config import Settings
 from kg.extract.context import EntityView
-from kg.extract.dates import infer_publication_date
+from kg.extract.dates import infer_publication_date, url_date
 from kg.extract.passes import Work, run
 from kg.extract.roles import Salience
 from kg.records import Document, DocumentExtraction
@@ -27,10 +27,13 @@ __all__ = ["extract", "publication_date"]
 
 
 def publication_date(document: Document) -> tuple[date | None, str]:
-    """The document's date and where it came from: "input" (metadata), "text" (inferred) or "unknown"."""
+    """The document's date and where it came from: "input" (metadata), "text" (inferred from the
+    text, else from a day in the page's address) or "unknown"."""
     if document.meta.date is not None:
         return document.meta.date, "input"
     inferred = infer_publication_date(document.clean_text) or infer_publication_date(document.text)
+    if inferred is None:
+        inferred = url_date(document.meta.url)
     if inferred is not None:
         return inferred, "text"
     return None, "unknown"

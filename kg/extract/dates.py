@@ -225,6 +225,23 @@ def shift(anchor: date | None, offset: int) -> date | None:
     return None if anchor is None else anchor + timedelta(days=offset)
 
 
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def url_date(url: str | None) -> date | None:
+    """The day a news page's address carries (``/2024/04/02/``, ``-2024-04-02-``, ``/20240402/``), else
+    None. Only a full day counts, and only in the path, never in the host."""
+    if not url:
+        return None
+    path = url.split("://", 1)[-1].partition("/")[2]
+    for match in _URL_DATE.finditer(path):
+        try:
+            return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+        except ValueError:
+            continue
+    return None
+
+
 _EVENT_PREP = re.compile(r"\b(on|since|in|until|till|by|from|before|after|of|to|between|and|through)\s*$", re.I)
 
 

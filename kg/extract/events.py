@@ -113,6 +113,13 @@ def _index() -> dict[str, dict[str, list[tuple[Spec, Trigger]]]]:
     return index
 
 
+@cache
+def trigger_words() -> frozenset[str]:
+    """Every single-word attack trigger (words an actor's name is never made of)."""
+    return frozenset(w for spec in load_specs() if spec.category == "Attack" for t in spec.triggers
+                     if not t.requires for w in t.words if " " not in w)
+
+
 def _keys(token: Token, kind: str) -> list[tuple[str, str]]:
     """(lookup key, text as written), longest first."""
     lemma, lower = token.lemma_.lower(), token.lower_

@@ -62,6 +62,18 @@ class FillContext:
     def words(self, name: str) -> frozenset[str]:
         return self.spec.words.get(name, frozenset())
 
+    @property
+    def types(self) -> frozenset[str]:
+        """What may fill the role through this pattern."""
+        return self.pattern.types or self.role.types
+
+    def allowed(self, key: str | None) -> bool:
+        """Whether an entity may fill the role: of the right type, and for a doer not a headline's
+        phrase about the event itself (a title's "Deadly Drone Assault" read as a name)."""
+        if key is None or (self.types and self.view.type_of(key) not in self.types):
+            return False
+        return self.slot != "agent" or not named_like_event(key, self.view)
+
     def scaled(self, role: Role) -> Role:
         """A role read at a fill's own confidence, lowered by how much surer a direct subject is."""
         return Role(role.key, role.token, round(role.confidence - (0.85 - self.pattern.confidence), 3))
@@ -73,19 +85,19 @@ def _entity(token: Token, ctx: FillContext) -> list[Value]:
     base = ctx.pattern.confidence
     pronoun = token.lower_ in ctx.words("pronouns")
     if not pronoun:
-        key, tok = entity_of_phrase(token, ctx.view, set(ctx.role.types) or None)
+        key, tok = entity_of_phrase(token, ctx.view, set(ctx.types) or None)
         if key is not None:
-            return [(ctx.slot, Role(key, tok, base))]
+            return [(ctx.slot, Role(key, tok, base))] if ctx.allowed(key) else []
     if pronoun or token.lower_ in ctx.words("anaphor_heads"):
         key = ctx.salience.resolve(token)
-        if key and (not ctx.role.types or ctx.view.type_of(key) in ctx.role.types):
+        if ctx.allowed(key):
             return [(ctx.slot, Role(key, token, min(base, 0.6 if pronoun else 0.55)))]
     return []
 
 
 def _subject(token: Token, ctx: FillContext) -> list[Value]:
     role = agent_of_verb(token, ctx.view, ctx.salience)
-    if role is None or (ctx.role.types and ctx.view.type_of(role.key) not in ctx.role.types):
+    if role is None or not ctx.allowed(role.key):
         return []
     return [(ctx.slot, ctx.scaled(role))]
 
@@ -96,9 +108,21 @@ def _named(token: Token, ctx: FillContext) -> list[Value]:
     if hit is None or hit.type == "Place" or capital_named(token):
         return []
     key = ctx.view.as_actor(hit)
-    if key is None or (ctx.role.types and ctx.view.type_of(key) not in ctx.role.types):
+    if not ctx.allowed(key):
         return []
     return [(ctx.slot, Role(key, token, ctx.pattern.confidence))]
+
+
+def named_like_event(key: str, view: EntityView) -> bool:
+    """Whether an entity's name is made of event words ("Fatal Drone Assault", "Hospital Struck"):
+    a headline's noun phrase the recogniser took for a name, never a doer."""
+    from kg.extract.events import trigger_words
+
+    hit = next((h for h in view.hits if h.key == key), None)
+    if hit is None or view.type_of(key) == "State":
+        return False
+    words = trigger_words()
+    return any(t.lemma_.lower() in words or t.lower_ in words for t in view.doc[hit.start:hit.end])
 
 
 def _owner_of(obj: Token, ctx: FillContext) -> Token:
@@ -137,7 +161,7 @@ def _target(token: Token, ctx: FillContext, state_is_target: bool = True) -> lis
             return out + ([(ctx.slot, Role(hit.key, node, conf - 0.1))] if state_is_target else [])
         if hit.type == "Place":
             return [("location", Role(hit.key, node, conf))]
-        if hit.type in ctx.role.types:
+        if hit.type in ctx.types:
             return [(ctx.slot, Role(hit.key, node, conf))]
     return _target_modifier(node, ctx)
 
@@ -335,7 +359,7 @@ def _verb_above(token: Token, ctx: FillContext) -> list[Value]:
             return []
         node = node.head
         if node.pos_ == "VERB":
-            if node.lemma_.lower() in ctx.words("light_verbs"):
+            if node.lemma_.lower() in ctx.words("doing_verbs"):
                 return _subject(node, ctx)
             return []
     return []

@@ -63,6 +63,7 @@ class Pattern:
     fill: str = "entity"
     from_roots: bool = False  # walk from every root (the trigger and the verbs it hangs from)
     fallback: bool = False  # only when the role has no filler yet
+    types: frozenset[str] = frozenset()  # narrows the role's types for this pattern
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,12 @@ def _pattern(file: str, where: str, item: dict[str, Any]) -> Pattern:
         raise SpecError(f"{file}: {where}: unknown fill {fill!r} (one of {', '.join(sorted(FILLS))})")
     if item.get("on", "any") not in ("any", "verb", "noun"):
         raise SpecError(f"{file}: {where}: 'on' must be verb, noun or any")
+    unknown = set(item.get("types", [])) - vocab.CLASSES
+    if unknown:
+        raise SpecError(f"{file}: {where}: types {sorted(unknown)} are not ontology classes")
     return Pattern(_check_path(file, where, item.get("path", "")), float(item.get("confidence", 0.8)),
-                   item.get("on", "any"), fill, bool(item.get("from_roots", False)), bool(item.get("fallback", False)))
+                   item.get("on", "any"), fill, bool(item.get("from_roots", False)), bool(item.get("fallback", False)),
+                   frozenset(item.get("types", [])))
 
 
 def _need(file: str, where: str, item: str | dict[str, Any]) -> Need:
