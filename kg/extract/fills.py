@@ -99,7 +99,12 @@ def _subject(token: Token, ctx: FillContext) -> list[Value]:
     role = agent_of_verb(token, ctx.view, ctx.salience)
     if role is None or not ctx.allowed(role.key):
         return []
-    return [(ctx.slot, ctx.scaled(role))]
+    out = [(ctx.slot, ctx.scaled(role))]
+    for conj in role.token.conjuncts:  # "X, Y and Z condemned ...": every party named acts
+        key, tok = entity_of_phrase(conj, ctx.view, set(ctx.types) or None)
+        if ctx.allowed(key) and all(v[1].key != key for v in out):
+            out.append((ctx.slot, Role(key, tok, out[0][1].confidence)))
+    return out
 
 
 def _named(token: Token, ctx: FillContext) -> list[Value]:
