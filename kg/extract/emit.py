@@ -55,12 +55,22 @@ def best_roles(roles: list[Role]) -> dict[str, Role]:
     return best
 
 
-def _attackers(agents: dict[str, Role], view: EntityView) -> dict[str, Role]:
+def _own_side_only(key: str, event: Event, view: EntityView) -> bool:
+    """A state does not attack itself or its own forces: read so, it is no perpetrator."""
+    if view.type_of(key) != "State":
+        return False
+    targets = {r.key for m in event.mentions for r in m.patients}
+    return bool(targets) and all(t == key or (view.type_of(t) in ORGANS and view.state_of(t) == key) for t in targets)
+
+
+def _attackers(agents: dict[str, Role], event: Event, view: EntityView) -> dict[str, Role]:
     """A state's body or official attacks for the state; a group's spokesman for the group."""
     kept: dict[str, Role] = {}
     for key, role in agents.items():
         state = view.state_of(key) if view.type_of(key) in ORGANS else None
         actor = state or affiliated_group(key, view) or key
+        if _own_side_only(actor, event, view):
+            continue
         if actor not in kept or role.confidence > kept[actor].confidence:
             kept[actor] = Role(actor, role.token, role.confidence)
     return kept
@@ -82,7 +92,7 @@ def _emit_agents(em: _Emitter, head) -> tuple[dict[str, Role], list[Role]]:
     if event.category == "DiplomaticAction" and em.symmetric and agents:
         agents, other_side = _two_sides(em, head, agents)
     if event.category == "Attack":
-        agents = _attackers(agents, em.view)
+        agents = _attackers(agents, event, em.view)
     for role in agents.values():
         em.fact(em.agent_name, role.key, role.token, role.confidence)
     return agents, other_side

@@ -19,6 +19,7 @@ from kg.extract.casualties import Casualty
 from kg.extract.events import EventMention
 from kg.extract.lexicons import load
 from kg.extract.merge import Event
+from kg.extract.spec import words
 
 
 def _owner(token: Token, by_token: dict[int, EventMention]) -> EventMention | None:
@@ -44,6 +45,17 @@ def _said_of(anchor: Token, by_token: dict[int, EventMention]) -> EventMention |
     return None
 
 
+def _tally(anchor: Token) -> bool:
+    """A running tally, not one attack's toll: the subject is a war or conflict ("the insurgency has
+    killed thousands"), or the verb is a perfect with no attack named ("has killed 3,000")."""
+    background = words()["background_nouns"]
+    subjects = [c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(s.lemma_.lower() in background for s in subjects):
+        return True
+    perfect = any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in anchor.children)
+    return perfect and not subjects
+
+
 def link_casualties(sent: Span, casualties: list[Casualty], mentions: list[EventMention],
                     previous: EventMention | None, confidence_scale: float) -> None:
     """Add each casualty count to the attack event it belongs to (killed and injured apart)."""
@@ -54,8 +66,8 @@ def link_casualties(sent: Span, casualties: list[Casualty], mentions: list[Event
             by_token.setdefault(i, m)
     for casualty in casualties:
         owner, confidence = _said_of(casualty.anchor, by_token), 0.8
-        if owner is None and casualty.background:
-            continue  # a recap's toll belongs to no attack told here unless its verb names one
+        if owner is None and (casualty.background or _tally(casualty.anchor)):
+            continue  # a recap's or a war's toll belongs to no attack told here unless its verb names one
         if owner is None and len({id(m.event) for m in attacks}) == 1:
             owner, confidence = attacks[0], 0.65
         if owner is None and not attacks and previous is not None and previous.event is not None:
