@@ -195,7 +195,7 @@ def _verb_counts(token: Token, lex: dict, found: _Found) -> None:
 
 
 def _toll_objects(token: Token) -> list[Token]:
-    """"the dead included three women", "the toll rose to 30": what the toll verb counts."""
+    """When "the dead" or "the toll" is a subject, what its verb counts (its object or a "to" phrase)."""
     out = []
     for obj in (c for c in token.head.children if c.dep_ in ("dobj", "attr", "prep")):
         target = obj if obj.dep_ != "prep" else next((c for c in obj.children if c.dep_ == "pobj"), None)

@@ -260,7 +260,7 @@ def is_headline(sent: Span) -> bool:
 
 
 def _share_doers(mentions: list[EventMention]) -> None:
-    """Coordinated triggers ("recalled its envoy and warned", "missile and drone attacks") share the
+    """Coordinated triggers ("recalled X and warned Y", "rocket and mortar fire") share the
     first one's doer; a later step with none takes the sentence's earlier doer (weakly)."""
     by_head = {m.head.i: m for m in mentions}
     shared: Role | None = None
@@ -288,7 +288,7 @@ def _own_side(mention: EventMention, view: EntityView) -> None:
 
 
 def _about_attack(mention: EventMention, attacks: list[EventMention]) -> None:
-    """The attack a diplomatic trigger's phrase names ("condemned the strikes")."""
+    """The attack a diplomatic trigger's phrase names (a condemnation whose object is an attack)."""
     heads = {a.head.i: a for a in attacks}
     head = mention.head
     scope = [t for t in head.subtree if t.i != head.i] if mention.verbal else list(head.subtree)

@@ -267,7 +267,7 @@ def _places(token: Token, ctx: FillContext) -> list[Value]:
 
 
 def _territory(token: Token, ctx: FillContext) -> list[Value]:
-    """"on its territory": the state the possessive pronoun stands for."""
+    """A territory noun with a possessive pronoun: the state the pronoun stands for."""
     state = ctx.salience.resolve(token)
     if state and ctx.view.type_of(state) == "State":
         return [("location", Role(state, token.head, ctx.pattern.confidence))]
@@ -370,8 +370,31 @@ def _verb_above(token: Token, ctx: FillContext) -> list[Value]:
     return []
 
 
+def _counted_states(token: Token, ctx: FillContext) -> list[Value]:
+    """"the diplomats of seven countries" with the seven States listed in this sentence or the next
+    (or the one before): each is a recipient of its own step."""
+    from kg.extract.roles import counted_noun, states_before
+
+    count = next((n for t in phrase_tokens(token) if (n := counted_noun(t)) is not None), None)
+    if count is None:
+        return []
+    actor_states = {ctx.view.state_of(r.key) for r in ctx.agents}
+    sents = list(token.doc.sents)
+    here = next(i for i, s in enumerate(sents) if s.start <= token.i < s.end)
+    windows = [(token.i + 1, sents[here].end)]
+    if here + 1 < len(sents):
+        windows.append((sents[here + 1].start, sents[here + 1].end))
+    if here > 0:
+        windows.append((sents[here - 1].start, sents[here - 1].end))
+    for start, end in windows:
+        states = [(k, t) for k, t in states_before(token.doc, start, end, ctx.view) if k not in actor_states]
+        if len(states) == count:
+            return [(ctx.slot, Role(key, tok, ctx.pattern.confidence)) for key, tok in states]
+    return []
+
+
 def _distributive(token: Token, ctx: FillContext) -> list[Value]:
-    """A counted plural subject ("all three countries") acts for each state named before it."""
+    """A counted plural subject ("both governments", "the four states") acts for each state named before it."""
     return [(ctx.slot, role) for role in distributive_subject(token, ctx.view)]
 
 
@@ -424,6 +447,7 @@ FILLS: dict[str, Callable[[Token, FillContext], list[Value]]] = {
     "territory": _territory, "place_name": _place_name, "date": _date, "announcement_date": _announcement_date,
     "distributive": _distributive, "deep_prep": _deep_prep, "only_other_state": _only_other_state,
     "accuser": _accuser, "claimant": _claimant, "verb_above": _verb_above, "party": _party,
+    "counted_states": _counted_states,
 }
 
 
@@ -469,7 +493,7 @@ def fill_role(role: RoleSpec, slot: str, starts: dict[str, list[Token]], ctx_arg
                     continue
                 found.extend(v for v in FILLS[pattern.fill](token, ctx) if not _own_side(v, slot, ctx))
         values.extend(found)
-        if any(v[0] == slot for v in found) and not role.collect:
+        if any(v[0] == slot for v in found) and (pattern.final or not role.collect):
             break
     return values
 

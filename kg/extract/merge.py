@@ -1,7 +1,7 @@
 """Merging the mentions of one real event within a document.
 
-An article names the same strike several times ("Turkey's strikes on the PKK", "the attack by
-Iran inside Pakistani territory on January 16", "Tuesday's missile and drone attacks"). Mentions
+An article names the same strike several times (by its doer, by its place and day, by a bare
+"the raids"). Mentions
 are merged in text order into :class:`Event` clusters when they are of the same category and
 nothing conflicts (perpetrator/actor state, target/recipient, territory, date, type family, past vs
 current) and something agrees; a bare definite mention ("the strikes") joins the latest compatible
@@ -86,7 +86,7 @@ def _agent_score(event: Event, mention: EventMention, view: EntityView) -> int |
 
 
 def _terror_and_state(event: Event, mention: EventMention, view: EntityView) -> bool:
-    """"the heinous terrorist attack" is not a state's airstrike."""
+    """An attack called terrorist is not a state's strike: the two are not one event."""
     terror = any(c.lower_ in words()["terror_words"] for c in mention.head.children if c.dep_ in ("amod", "compound"))
     theirs = _principals(event.agents(), view)
     return terror and bool(theirs) and all(view.type_of(k) == "State" for k in theirs)

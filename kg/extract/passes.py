@@ -275,7 +275,7 @@ def _principal(key: str, view: EntityView) -> str:
 
 
 def reactions(work: Work) -> None:
-    """A diplomatic action about an attack ("condemned the strikes") reacts to it; with no named
+    """A diplomatic action about an attack (its object is the attack) reacts to it; with no named
     recipient, the attack's perpetrator is the recipient."""
     for event in (e for e in work.events if e.category == "DiplomaticAction"):
         for mention in event.mentions:
@@ -409,7 +409,7 @@ def _first_token(event: Event, key_state: str, roles: str, view: EntityView) -> 
 
 
 def split_by_actor(events: list[Event], view: EntityView) -> list[Event]:
-    """Several acting states ("X, Y and Z condemned ...", "all three countries recalled their envoys"):
+    """Several acting states ("X, Y and Z condemned ...", a counted "the four states"):
     one step each. A call between two states (a symmetric class) stays one event."""
     out: list[Event] = []
     for event in events:

@@ -2,12 +2,12 @@
 
 Both work on the parse of one sentence after the mentions have been merged into events:
 
-* a casualty count belongs to the attack its verb is said of ("the attack killed two children",
-  "killed in the explosions", "an assault ... that killed 11"), else to the sentence's only attack,
+* a casualty count belongs to the attack its verb is said of (an attack noun as its
+  subject or in its "in"/"by" phrase, or the attack word it hangs from), else to the sentence's only attack,
   else (lower confidence) to the attack of the sentence before;
 * ``inResponseTo`` is read only where the text says so: "after", "following", "follows", "in
   response to", "in retaliation for". The events inside the marker's phrase are the causes; the
-  event of the main clause (or, for "This came as a response to ...", the latest earlier event) is
+  event of the main clause (or, when the reacting clause's subject points back, the latest earlier event) is
   the reaction.
 """
 
@@ -94,7 +94,7 @@ def _marker_scope(token: Token, lex: dict) -> list[Token] | None:
 def _effect_of(sent: Span, marker: Token, causes: list[EventMention], in_sentence: list[EventMention],
                inside: set[int], events: list[Event]) -> tuple[Event | None, float]:
     """The reacting event: the sentence's event nearest the marker outside its phrase, else (for
-    "This came as a response to ...") the latest earlier attack."""
+    a subject that points back, "the move") the latest earlier attack."""
     cause_event = causes[0].event
     effects = [m for m in in_sentence if m.head.i not in inside and m.event is not cause_event]
     if effects:
@@ -129,7 +129,7 @@ def link_responses(sent: Span, mentions: list[EventMention], events: list[Event]
 
 
 def _anaphoric_subject(sent: Span, marker: Token) -> bool:
-    """Whether the reacting clause's subject points back ("This came as a response", "the move")."""
+    """Whether the reacting clause's subject points back ("this", "the move", "the step")."""
     anaphors = load("response_markers")["anaphor_nouns"]
     node = marker
     while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):

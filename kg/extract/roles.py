@@ -62,7 +62,7 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
                      place_as_state: bool = True) -> tuple[str | None, Token | None]:
     """The entity a noun phrase names: the head's own mention first, then its modifiers.
 
-    "Pakistan's Foreign Ministry" -> the ministry; "the Pakistani military" -> Pakistan;
+    a state's named ministry -> the ministry; "the Xian army" -> the state X;
     "members of the al-Shabaab group" -> al-Shabaab; "Islamabad" as an actor -> Pakistan.
     """
     wanted = types or ACTOR_TYPES
@@ -357,8 +357,8 @@ def in_sentence(sent: Span, token: Token) -> bool:
     return sent.start <= token.i < sent.end
 
 
-def _counted(subject: Token) -> int | None:
-    """The count of a collective plural ("all three countries", "both capitals"), else None."""
+def counted_noun(subject: Token) -> int | None:
+    """The count of a collective plural ("the four states", "both capitals"), else None."""
     if subject.lemma_.lower() not in _w("collective_nouns") and subject.lower_ not in _w("collective_nouns"):
         return None
     from kg.extract.casualties import word_number
@@ -381,11 +381,11 @@ def states_before(doc, start: int, end: int, view: EntityView) -> list[tuple[str
 
 
 def distributive_subject(verb: Token, view: EntityView) -> list[Role]:
-    """A counted plural subject ("all three countries were recalling ...") stands for the last that
+    """A counted plural subject ("the four states were withdrawing ...") stands for the last that
     many States named before it (in this sentence or the one before), each acting on its own; []
     when the count does not fit."""
     for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-        count = _counted(subject)
+        count = counted_noun(subject)
         if count is None:
             continue
         sents = list(verb.doc.sents)

@@ -28,7 +28,8 @@ SPEC_DIR = Path(__file__).resolve().parent / "specs"
 EFFECTS = frozenset({"drop", "past", "definite", "deny_agent", "aside"})
 FILLS = frozenset({"entity", "subject", "named", "target", "target_place", "envoy", "envoy_state", "state_or_place",
                    "places", "territory", "place_name", "date", "announcement_date", "distributive", "deep_prep",
-                   "only_other_state", "accuser", "claimant", "verb_above", "party"})
+                   "only_other_state", "accuser", "claimant", "verb_above", "party",
+                   "counted_states"})
 
 
 class SpecError(ValueError):
@@ -64,6 +65,7 @@ class Pattern:
     from_roots: bool = False  # walk from every root (the trigger and the verbs it hangs from)
     fallback: bool = False  # only when the role has no filler yet
     types: frozenset[str] = frozenset()  # narrows the role's types for this pattern
+    final: bool = False  # when it fills the role, no later pattern is read (even if the role collects)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def _pattern(file: str, where: str, item: dict[str, Any]) -> Pattern:
         raise SpecError(f"{file}: {where}: types {sorted(unknown)} are not ontology classes")
     return Pattern(_check_path(file, where, item.get("path", "")), float(item.get("confidence", 0.8)),
                    item.get("on", "any"), fill, bool(item.get("from_roots", False)), bool(item.get("fallback", False)),
-                   frozenset(item.get("types", [])))
+                   frozenset(item.get("types", [])), bool(item.get("final", False)))
 
 
 def _need(file: str, where: str, item: str | dict[str, Any]) -> Need:

@@ -4,7 +4,7 @@ The rule (weights and thresholds in ``data/coref.json``):
 
 * **Blocking.** A mention is compared only with nodes of the same category (Attack or
   DiplomaticAction) that share a principal: its perpetrator (attacks) or actor (diplomatic
-  actions), or the State that principal is affiliated with ("the Pakistani military" -> Pakistan).
+  actions), or the State that principal is affiliated with (a state's army -> the state).
   Within a block, nodes are found by date (+/- the tolerance), by territory and by target, so the
   work per mention stays constant however many events the graph holds.
 * **Conflicts rule a node out**: dates further apart than the tolerance (1 day for attacks,
