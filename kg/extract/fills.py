@@ -363,6 +363,8 @@ def _verb_above(token: Token, ctx: FillContext) -> list[Value]:
         if node.dep_ not in NOMINAL_LINKS or node.head.i == node.i:
             return []
         node = node.head
+        if node.lemma_.lower() in ctx.words("response_nouns"):
+            return []  # what a verb answers ("in response to the blast, X fired") is not what X did
         if node.pos_ == "VERB":
             if node.lemma_.lower() in ctx.words("doing_verbs"):
                 return _subject(node, ctx)
