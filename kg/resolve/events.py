@@ -16,6 +16,10 @@ The rule (weights and thresholds in ``data/coref.json``):
   target/recipient 2, same specific location 1, a specific type in common 1. The best node wins
   if it reaches the threshold: 3 when both are dated, else 2 - so an undated mention ("on Thursday"
   in an article with no date) joins the dated node when perpetrator plus territory or target agree.
+* **Unattributed**: a report naming no perpetrator meets an attributed node only on the same day
+  with strong agreement (``threshold.unattributed``); two reports that both name none and are not
+  both dated are looked up by territory and merge only with the same territory, target and type or
+  place (``threshold.unattributed_undated``).
 * **Ambiguity**: if an undated mention fits several nodes equally well, it is not merged (a new
   node is made) rather than guessing. Within one document each node takes at most one mention,
   because the extractor has already merged the mentions of one document.
@@ -99,8 +103,14 @@ class EventIndex:
             for d in m.dates:
                 for delta in range(-tolerance, tolerance + 1):
                     found |= self.by_date.get((*block, d + timedelta(days=delta)), set())
+            if not p and m.dates:
+                continue  # a dated report naming no attacker meets others by its day (below)
             if not p:
-                continue  # without a principal only a shared date can bring events together
+                # an undated report naming no attacker: only other such reports of the same territory,
+                # scored strictly (match)
+                for t in m.territories:
+                    found |= self._bounded(self.by_territory.get((*block, t), set()), m)
+                continue
             for t in m.territories:
                 found |= self._bounded(self.by_territory.get((*block, t), set()), m)
             for t in others:
@@ -198,6 +208,8 @@ class EventIndex:
                 continue
             dated = bool(m.dates and self.nodes[iri].dates)
             threshold = rules["threshold"]["dated" if dated else "undated"]
+            if not dated and not m.principals and not self.nodes[iri].principals:
+                threshold = rules["threshold"]["unattributed_undated"]
             if m.category == "Attack" and bool(m.principals) != bool(self.nodes[iri].principals):
                 threshold = rules["threshold"].get("unattributed", threshold)  # one side names no attacker
                 if not (m.territories and self.territories[iri]):
