@@ -406,11 +406,14 @@ def _crosses_clause(tok: Token, head: Token) -> bool:
 
 
 def _deep_prep(token: Token, ctx: FillContext) -> list[Value]:
-    """With no recipient found: a "for"/"against"/"to" object deeper in the trigger's own clause."""
+    """With no recipient found: a "for"/"against"/"to" object deeper in the trigger's own clause,
+    the ones after the trigger first (a step's recipient follows it; a visit's place before it
+    is no recipient)."""
     if ctx.slot_filled:
         return []
     inside_attacks = {t.i for i in ctx.attack_heads for t in token.doc[i].subtree}
-    for tok in token.subtree:
+    candidates = sorted(token.subtree, key=lambda t: (t.i < token.i, abs(t.i - token.i)))
+    for tok in candidates:
         if tok.i == token.i or tok.i in inside_attacks or _crosses_clause(tok, token):
             continue
         if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "against", "to"):
