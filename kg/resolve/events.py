@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from kg.resolve.known import KnownEvent
-from kg.resolve.names import DATA_DIR, camel_words, claim_iri, slug
+from kg.resolve.names import DATA_DIR, camel_words, claim_iri, event_slug, slug
 
 CATEGORIES = ("Attack", "DiplomaticAction")
 
@@ -241,11 +241,9 @@ class EventIndex:
 
     # -- minting -----------------------------------------------------------------------------
     def mint(self, m: Mention, principal: str | None, other: str | None, doc_id: str) -> str:
-        when = min(m.dates).isoformat() if m.dates else "undated"
-        parts = [when, principal or "unknown", slug(camel_words(primary_type(m.types, m.category)))]
-        if other:
-            parts.append(other)
-        return claim_iri(self.used_iris, f"{self.base}event/{'-'.join(parts)}", f"{doc_id}|{m.key}")
+        when = min(m.dates).isoformat() if m.dates else None
+        name = event_slug(when, principal, slug(camel_words(primary_type(m.types, m.category))), other)
+        return claim_iri(self.used_iris, f"{self.base}event/{name}", f"{doc_id}|{m.key}")
 
 
 def principals_of(direct: set[str], entities: dict, states: set[str]) -> set[str]:
