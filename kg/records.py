@@ -77,6 +77,7 @@ class Evidence:
     sentence: str  # == Document.text[start:end]
     confidence: float  # 0..1
     attributed_to: str | None = None  # key of the EntityRecord the text attributes the fact to
+    note: str | None = None  # what the statement says about the reading, e.g. a range's lower bound kept
 
 
 @dataclass
