@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from kg.config import DEFAULT_STORE, EXAMPLES_DIR, Settings
+from kg.display import markup_safe, visible
 
 app = typer.Typer(
     help="conflict-kg: build a provenance-keeping knowledge graph of armed conflict and diplomacy "
@@ -32,8 +33,16 @@ BaseOpt = Annotated[str | None, typer.Option("--base", help="Base IRI for minted
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print one line (the message is taken as plain text: it carries file names and input) and
+    return the Exit to raise."""
+    err.print(f"[bold red]error:[/] {markup_safe(message, limit=2_000)}", highlight=False)
     return typer.Exit(code)
+
+
+def say(label: str, message: object) -> None:
+    """One line to stderr: ``label`` is our own markup, ``message`` plain text from anywhere."""
+    err.print(f"{label} {markup_safe(message, limit=2_000)}" if label else markup_safe(message, limit=2_000),
+              highlight=False)
 
 
 def open_store(store: Path | None, data: list[Path] | None, read_only: bool = False):
@@ -45,7 +54,8 @@ def open_store(store: Path | None, data: list[Path] | None, read_only: bool = Fa
             memory = KGStore()
             for path in data:
                 if not path.is_file():
-                    raise fail(f"--data {path}: no such file")
+                    what = "not a regular file (a folder, pipe or device)" if _exists(path) else "no such file"
+                    raise fail(f"--data {path}: {what}")
                 memory.load_quads(path)
             return memory
         path = store or DEFAULT_STORE
@@ -62,7 +72,12 @@ def build(
         list[Path] | None, typer.Argument(help="Article files (.txt .html .jsonl) or folders. Default: the examples.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Also write the dataset to FILE (.trig .nq .ttl .nt .jsonld).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the dataset to FILE (.trig .nq .ttl .nt .jsonld). Without --store the build is in "
+            "memory and FILE holds exactly these inputs; with --store it holds everything in that store.",
+        ),
     ] = None,
     store: StoreOpt = None,
     manifest: Annotated[
@@ -73,8 +88,13 @@ def build(
         ),
     ] = None,
     base: BaseOpt = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first document that must be skipped.")] = False,
-    memory: Annotated[bool, typer.Option("--memory", help="Build in memory only (use with --out).")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Stop at the first document that must be skipped or metadata value dropped."),
+    ] = False,
+    memory: Annotated[
+        bool, typer.Option("--memory", help="Build in memory only, keep no store (implied by --out without --store).")
+    ] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for NLP and extraction.")] = 1,
 ) -> None:
     """Read articles and add their facts to the graph.
@@ -83,12 +103,15 @@ def build(
     Examples:
       kg build                                  # the bundled example corpus into ./.kg-store
       kg build articles/ --store data/kg        # a folder into a persistent store
-      kg build a.txt b.html --out graph.trig    # and write the dataset out
+      kg build a.txt b.html --out graph.trig    # in memory: graph.trig holds just these two
+      kg build new/ --store data/kg --out all.nq  # into the store; all.nq holds all it has
       kg build feed.jsonl --manifest meta.csv   # with publication dates and publishers
       kg build big-feed/ --store data/kg -j 2   # NLP in two worker processes
     Building the same input twice changes nothing: documents are identified by their content.
+    A bad metadata value (a URL, title, publisher or date that cannot be used) is dropped with a
+    warning and the article built without it.
     Exit status: 0 all built; 3 built, but some documents were skipped (each named above, with
-    its reason); 1 nothing could be built; 2 bad usage.
+    its reason); 1 nothing could be built (or --strict stopped); 2 bad usage.
     """
     from kg.ingest import folder_manifest, load_manifest
     from kg.ingest.manifest import ManifestError
@@ -97,16 +120,21 @@ def build(
 
     settings = Settings(base=base) if base else Settings()
     paths = inputs or [EXAMPLES_DIR]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not _exists(p)]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
+    if memory and store is not None:
+        raise fail("give either --memory or --store DIR, not both")
+    if out is not None and out.suffix.lower() not in FORMAT_BY_SUFFIX:  # before the build, not after it
+        raise fail(f"cannot tell the format of {out}: use one of {', '.join(FORMAT_BY_SUFFIX)}")
     if manifest is None and (manifest := folder_manifest(paths)):
-        err.print(f"using {manifest} for publication dates and publishers", highlight=False)
+        say("using", f"{manifest} for publication dates and publishers")
     try:
         loaded_manifest = load_manifest(manifest)
     except ManifestError as exc:
         raise fail(str(exc)) from None
-    kg_store = KGStore() if memory else open_store(store, None)
+    in_memory = memory or (out is not None and store is None)  # --out alone: the file holds these inputs only
+    kg_store = KGStore() if in_memory else open_store(store, None)
     with err.status("loading the NLP pipeline…"):
         builder = Builder(kg_store, settings)
     try:
@@ -114,18 +142,31 @@ def build(
     except BuildError as exc:
         raise fail(f"--strict: {exc}", 1) from None
     for skipped in report.skipped:
-        err.print(f"[yellow]skipped[/] {skipped.name}: {skipped.reason}", highlight=False)
+        say("[yellow]skipped[/]", f"{skipped.name}: {skipped.reason}")
+    for dropped in report.dropped:
+        say("[yellow]warning[/]", dropped)
     seen = {Path(p).name for p in _all_names(paths)}
     for name in loaded_manifest.missing(seen):
-        err.print(f"[yellow]manifest[/] names {name}, which was not among the inputs", highlight=False)
+        say("[yellow]manifest[/]", f"names {name}, which was not among the inputs")
     if out:
         _write(kg_store, out)
-    err.print(report.summary(), highlight=False)
+        if not in_memory:
+            documents, this_run = len(kg_store.graphs()), report.built + report.unchanged
+            say("", f"{out} holds the {documents} documents of the store {kg_store.path}, {this_run} of them "
+                    "from these inputs (leave out --store to write only these inputs)")
+    say("", report.summary())
     if report.read == 0:
         raise fail("no documents found in the inputs", 1)
     if report.skipped:
         code = 1 if report.built + report.unchanged == 0 else 3
         raise fail(f"{len(report.skipped)} of {report.read} documents skipped (see above)", code)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the file system, or holding a NUL
+        return False
 
 
 def _all_names(paths: list[Path]) -> list[str]:
@@ -136,11 +177,15 @@ def _all_names(paths: list[Path]) -> list[str]:
 
 def _count_documents(paths: list[Path]) -> int:
     """How many documents the inputs hold (a JSONL file holds one a line), for the progress bar."""
+    from kg.ingest import count_records
+
     total = 0
     for name in _all_names(paths):
         if name.lower().endswith(".jsonl"):
-            with open(name, "rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+            try:
+                total += count_records(Path(name))
+            except OSError:  # unreadable: the build names it
+                total += 1
         else:
             total += 1
     return total
@@ -183,9 +228,12 @@ def _write(kg_store, out: Path, fmt: str | None = None) -> None:
     fmt = fmt or FORMAT_BY_SUFFIX.get(out.suffix.lower())
     if fmt is None:
         raise fail(f"cannot tell the format of {out}: use one of {', '.join(FORMAT_BY_SUFFIX)}")
-    with open(out, "wb") as handle:
-        kg_store.export(fmt, handle)
-    err.print(f"wrote {out} ({fmt})", highlight=False)
+    try:
+        with open(out, "wb") as handle:
+            kg_store.export(fmt, handle)
+    except OSError as exc:
+        raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
+    say("wrote", f"{out} ({fmt})")
 
 
 @app.command()
@@ -209,7 +257,10 @@ def query(
 
     if (sparql is None) == (file is None):
         raise fail("give either a query or --file Q.rq")
-    text = file.read_text(encoding="utf-8") if file else (sparql or "")
+    try:
+        text = file.read_text(encoding="utf-8") if file else (sparql or "")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read the query file {file}: {getattr(exc, 'strerror', None) or exc}") from None
     kg_store = open_store(store, data, read_only=True)
     try:
         inspect(text)  # the endpoint's refusals (SERVICE, LOAD) before evaluation, with the same messages
@@ -238,6 +289,35 @@ def export(
         kg_store.export(fmt, sys.stdout.buffer)
 
 
+def check_listen_address(host: str, port: int) -> None:
+    """Fail with one line when ``host:port`` cannot be listened on, instead of printing "serving on"
+    and then waitress's traceback. Binds the way waitress will (every address of ``host``, with
+    SO_REUSEADDR, so a port still in TIME_WAIT is not reported busy) and lets go at once."""
+    import errno
+    import socket
+
+    if not 0 <= port <= 65535:
+        raise fail(f"--port {port}: a port is a number from 1 to 65535")
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise fail(f"--host {host}: not an address of this machine ({exc.strerror})") from None
+    for family, kind, proto, _name, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise fail(f"port {port} on {host} is in use (another kg serve?); "
+                               f"stop it or try --port {port + 1 if port < 65535 else 8000}", 1) from None
+                if exc.errno == errno.EACCES:
+                    raise fail(f"port {port} on {host} needs more privileges; try --port 8000", 1) from None
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    raise fail(f"--host {host}: not an address of this machine", 1) from None
+                raise fail(f"cannot listen on {host}:{port}: {exc.strerror}", 1) from None
+
+
 @app.command()
 def serve(
     store: StoreOpt = None,
@@ -263,6 +343,13 @@ def serve(
             "--workers", help="Query worker processes (a query over the time limit is stopped by ending its process)."
         ),
     ] = 4,
+    query_memory: Annotated[
+        int, typer.Option("--query-memory", help="Memory cap of each query worker in MB (0: none); a query past "
+                                                 "it gets a 503 and its worker is replaced.")
+    ] = 2048,
+    queue_wait: Annotated[
+        float, typer.Option("--queue-wait", help="Seconds a request waits for a free worker before a 'busy' 503.")
+    ] = 1.0,
 ) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, query page at /, entity pages at /id/…
 
@@ -273,9 +360,11 @@ def serve(
     """
     from kg.server import ServerConfig, create_app, run
 
+    check_listen_address(host, port)  # before the store and the workers: a busy port fails in a line
     kg_store = open_store(store, data, read_only=update_token is None and not data)
     config = ServerConfig(
-        base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers
+        base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers,
+        query_memory_mb=query_memory, queue_wait=queue_wait,
     )
     run(create_app(kg_store, config), host=host, port=port, threads=threads)
 
@@ -306,7 +395,7 @@ def remove(
             raise fail(f"no source matches {source!r}", 1)
         for graph in graphs:
             removed = kg_store.remove_graph(graph)
-            err.print(f"removed {graph} ({removed} triples left the merged graph)", highlight=False)
+            say("removed", f"{graph} ({removed} triples left the merged graph)")
     kg_store.flush()
 
 
@@ -351,6 +440,7 @@ def eval_command(
     from kg.eval import FactsError, load_facts, render, render_summary, score_store
     from kg.eval.run import Corpus, build_memory_store, heldout_corpora, known_corpora
     from kg.ingest import folder_manifest
+    from kg.ingest.manifest import ManifestError
 
     out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
     if all_corpora and heldout:
@@ -359,7 +449,7 @@ def eval_command(
         listed = known_corpora() if all_corpora else heldout_corpora()
         corpora = [c for c in listed if c.present]
         for skipped in (c for c in listed if not c.present):
-            err.print(f"[yellow]no {skipped.name}[/] ({skipped.articles} or {skipped.facts} missing)")
+            say(f"[yellow]no {markup_safe(skipped.name)}[/]", f"({skipped.articles} or {skipped.facts} missing)")
         all_corpora = True
     elif facts is None:
         raise fail("give a facts file (or --all)")
@@ -377,16 +467,14 @@ def eval_command(
             gold = load_facts(corpus.facts)
             inputs = build_inputs if build_inputs and not all_corpora else [corpus.articles]
             chosen = manifest if manifest and not all_corpora else (corpus.manifest or folder_manifest(inputs))
-            with err.status(f"building {corpus.name} in memory…"):
+            with err.status(f"building {markup_safe(corpus.name)} in memory…"):
                 try:
                     kg_store, built, nlp = build_memory_store(inputs, chosen, nlp=nlp)
                 except (ImportError, OSError) as exc:
                     raise fail(f"cannot build {corpus.name}: {exc}", 1) from None
-            err.print(
-                f"{corpus.name}: {built.summary()}" + (f" (manifest {chosen})" if chosen else ""), highlight=False
-            )
+            say("", f"{corpus.name}: {built.summary()}" + (f" (manifest {chosen})" if chosen else ""))
             reports.append((corpus.name, score_store(kg_store, gold)))
-    except FactsError as exc:
+    except (FactsError, ManifestError) as exc:
         raise fail(str(exc)) from None
     if as_json:
         payload = {name: r.summary_dict() if heldout else r.as_dict() for name, r in reports}
@@ -401,8 +489,18 @@ def eval_command(
         raise typer.Exit(1)
 
 
+class _VisibleFormatter(logging.Formatter):
+    """Log lines carry document names and input text too: each message stays one visible line."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        record.message = visible(record.message, limit=2_000)
+        return super().formatMessage(record)
+
+
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     app()
 
 

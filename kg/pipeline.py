@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import logging
 import multiprocessing as mp
+import os
 import pickle
 import tempfile
 import time
@@ -25,7 +26,7 @@ from typing import Any
 
 from kg.config import Settings
 from kg.ingest import Manifest, read_inputs
-from kg.records import Document, DocumentExtraction, Skipped
+from kg.records import Document, DocumentExtraction, DroppedField, Skipped
 from kg.store import KGStore
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class BuildReport:
     built: int = 0
     unchanged: int = 0  # already in the store (same content): nothing to do
     skipped: list[Skipped] = field(default_factory=list)
+    dropped: list[DroppedField] = field(default_factory=list)  # metadata values left out (documents built)
     entities: int = 0
     events: int = 0
     triples_before: int = 0
@@ -54,16 +56,17 @@ class BuildReport:
 
     def summary(self) -> str:
         rate = self.words / self.seconds if self.seconds else 0.0
+        dropped = f"; {len(self.dropped)} metadata values dropped" if self.dropped else ""
         return (
             f"{self.read} documents read: {self.built} built, {self.unchanged} unchanged, "
-            f"{len(self.skipped)} skipped; {self.entities} entities, {self.events} events; "
+            f"{len(self.skipped)} skipped{dropped}; {self.entities} entities, {self.events} events; "
             f"{self.triples_after - self.triples_before:+,} triples ({self.triples_after:,} in all); "
             f"{self.seconds:.1f} s ({rate:,.0f} words/s)"
         )
 
 
 class BuildError(Exception):
-    """Raised in strict mode when a document has to be skipped."""
+    """Raised in strict mode when a document has to be skipped or a metadata value dropped."""
 
 
 ProgressCallback = Callable[[int, Document | Skipped], None]
@@ -83,7 +86,11 @@ def _safe_extract(document: Document, spacy_doc) -> DocumentExtraction | Excepti
 _WORKER_NLP = None
 
 
-def _worker_init(settings: Settings) -> None:
+def _worker_init(settings: Settings, parent_pid: int) -> None:
+    from kg.children import die_with_parent
+
+    # a SIGKILLed build must not leave its workers (~450 MB each) running on, re-parented to PID 1
+    die_with_parent(parent_pid)
     global _WORKER_NLP
     if _WORKER_NLP is not None:  # forked: the parent's pipeline, loaded and warm, is already here
         return
@@ -218,6 +225,8 @@ class Builder:
 
         inputs = list(inputs)
         report = BuildReport(triples_before=len(self.store))
+        for dropped in manifest.warnings if manifest else ():
+            self._drop(report, dropped, strict)
         started = time.perf_counter()
         run = RunInfo.now(self.settings.spacy_model, self.nlp.meta.get("version", "?"))
         documents = self._new_documents(inputs, manifest, report, strict, progress)
@@ -265,7 +274,10 @@ class Builder:
             report.read += 1
             if isinstance(item, Skipped):
                 self._skip(report, item, strict, progress)
-            elif self.store.has_graph(graph_iri(item.id, self.settings.base)):
+                continue
+            for dropped in item.dropped:
+                self._drop(report, dropped, strict)
+            if self.store.has_graph(graph_iri(item.id, self.settings.base)):
                 report.unchanged += 1
                 if progress:
                     progress(report.read, item)
@@ -287,7 +299,9 @@ class Builder:
         # loading took longer than the work itself below ~1,000 documents (benchmarks/bench_build.py)
         _WORKER_NLP = self.nlp if context.get_start_method() == "fork" else None
         chunk_size = self.settings.batch_size
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(self.settings,)) as pool:
+        # (the pool forks its workers from this thread, at the first submit: see kg.children on why that matters)
+        init = (self.settings, os.getpid())
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=init) as pool:
             pending: deque = deque()
             chunks = iter(lambda: list(itertools.islice(documents, chunk_size)), [])
             for chunk in chunks:
@@ -296,6 +310,13 @@ class Builder:
                     yield from pending.popleft().result()
             while pending:
                 yield from pending.popleft().result()
+
+    @staticmethod
+    def _drop(report: BuildReport, dropped: DroppedField, strict: bool) -> None:
+        if strict:
+            raise BuildError(str(dropped))
+        report.dropped.append(dropped)
+        log.info("%s", dropped)
 
     @staticmethod
     def _skip(report: BuildReport, skipped: Skipped, strict: bool, progress: ProgressCallback | None) -> None:

@@ -51,8 +51,9 @@ def engine_error(exc: BaseException, what: str = "query") -> QueryError:
 
 
 def run_query(store: KGStore, text: str, **kwargs):
-    """Evaluate ``text``: run it on a thread confined by :mod:`kg.sandbox` when the text is a user's, since
-    results are lazy and the engine does its work (a SERVICE call included) while they are read."""
+    """Evaluate ``text`` (its structure checked first). The result is lazy: the engine does its work, a SERVICE
+    call included, while it is read, so a caller with a user's text calls this and reads the result on a
+    confined thread (:mod:`kg.sandbox`), as :func:`answer_text` and the query workers do."""
     check_structure(text)
     try:
         return store.query(text, **kwargs)

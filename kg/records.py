@@ -37,10 +37,27 @@ class Document:
     text: str
     clean_text: str
     meta: DocumentMeta
+    dropped: tuple[DroppedField, ...] = ()  # metadata the input gave that could not be used, and why
 
     def __post_init__(self) -> None:
         if len(self.text) != len(self.clean_text):
             raise ValueError("clean_text must keep the length of text so offsets stay valid")
+
+
+@dataclass(frozen=True)
+class DroppedField:
+    """A metadata value left out because it cannot be used; the document is built without it.
+
+    A bad URL or date says nothing about the text, so it must not cost the article: only the field
+    goes, with a warning (an error under ``--strict``).
+    """
+
+    name: str  # where the value was: "feed.jsonl:7", "manifest.csv row 3 (a.txt)"
+    field: str  # url, title, publisher, date, id
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.field} dropped: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,7 @@ class Evidence:
     sentence: str  # == Document.text[start:end]
     confidence: float  # 0..1
     attributed_to: str | None = None  # key of the EntityRecord the text attributes the fact to
+    note: str | None = None  # what the statement says about the reading, e.g. a range's lower bound kept
 
 
 @dataclass

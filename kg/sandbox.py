@@ -96,12 +96,28 @@ def is_network_refusal(exc: BaseException) -> bool:
     return any(m in text for m in _NETWORK_MESSAGES)
 
 
+def data_bytes() -> int:
+    """This process's data size now (heap and private mappings, what RLIMIT_DATA counts), from /proc."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def limit_memory(megabytes: int) -> None:
-    """Cap this process's heap and private mappings (RLIMIT_DATA): past it an allocation fails, which ends a
-    query worker; the pool reports it and starts another. RLIMIT_DATA rather than RLIMIT_AS, so the
-    address space a library reserves without using it does not count."""
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    """Let this process grow by at most ``megabytes`` from now on (RLIMIT_DATA: heap and private mappings,
+    not address space a library reserves without using it). Past it an allocation fails, which ends a query
+    worker; the pool reports it and starts another. Only the soft limit is set, so :func:`lift_memory_limit`
+    can undo it for the worker's own work (loading a new snapshot)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = data_bytes() + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def lift_memory_limit() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
 
 
 def big_stack_thread(target: Callable[[], Any], name: str) -> threading.Thread:

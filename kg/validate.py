@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.display import visible
 from kg.vocab import NS, ONTOLOGY_OWL, ONTOLOGY_TTL, SHAPES_TTL
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -229,9 +230,9 @@ def format_shacl(result: ShaclResult) -> str:
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     for (severity, message), group in sorted(grouped.items(), key=lambda kv: (order.get(kv[0][0], 3), -len(kv[1]))):
         lines.append(f"  {severity.upper()} ×{len(group)}: {message}")
-        for finding in group[:EXAMPLES_PER_MESSAGE]:
-            value = f" {finding.path or 'value'}: {finding.value}" if finding.value else ""
-            lines.append(f"      e.g. {finding.focus}{value}")
+        for finding in group[:EXAMPLES_PER_MESSAGE]:  # labels and values are the data's: one visible line each
+            value = f" {finding.path or 'value'}: {visible(finding.value, 300)}" if finding.value else ""
+            lines.append(f"      e.g. {visible(finding.focus, 300)}{value}")
         if len(group) > EXAMPLES_PER_MESSAGE:
             lines.append(f"      … and {len(group) - EXAMPLES_PER_MESSAGE} more")
     return "\n".join(lines)

@@ -64,6 +64,7 @@ CAMEO = {
     "010": "Make statement",
     "100": "Demand",
     "016": "Deny responsibility",
+    "163": "Impose embargo, boycott, or sanctions",
 }
 
 
@@ -193,6 +194,10 @@ CLASSES = [
     Term("Denial", "denial",
          "An actor denies a claim or an accusation, e.g. denies responsibility for an attack.",
          parents=("DiplomaticAction",), cameo=("016",)),
+    Term("Sanction", "sanction",
+         "An actor imposes an embargo, a boycott or sanctions on another: asset freezes, travel bans, "
+         "export restrictions aimed at a state, a body, a group or named people.",
+         parents=("DiplomaticAction",), cameo=("163",)),
     Term("SourceDocument", "source document",
          "A news article or other text the graph was built from, identified by the SHA-256 of its "
          "text. Its title, publisher, publication date and URL or file name are given with dcterms.",

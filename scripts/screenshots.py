@@ -1,11 +1,12 @@
-"""Make the README's screenshots (query page, an entity page, dashboard) from the seed graph.
+"""Make the README's screenshots (query page, an entity page, dashboard, a source page) from the seed graph.
 
     python scripts/screenshots.py                       # build the seed articles, then shoot
     python scripts/screenshots.py --data graph.trig     # shoot an already built dataset
 
 Starts the server on a free port in this process and drives Debian's Chromium (/usr/bin/chromium)
 headless with Playwright; nothing is downloaded. The entity shown is the attack linked to the most
-other nodes, chosen by a query, so the script names no entity of its own.
+other nodes, and the source the one that reported the most facts, chosen by queries, so the script
+names no entity of its own. The showcase query has no PREFIX lines: the page declares the server's.
 """
 
 from __future__ import annotations
@@ -23,16 +24,15 @@ OUT = REPO / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-SHOWCASE_QUERY = """# Attacks with who carried them out, against whom, where and when
-PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?attack ?perpetrator ?target ?place ?date WHERE {
-  ?a a ckg:Attack ; rdfs:label ?attack .
-  OPTIONAL { ?a ckg:perpetrator/rdfs:label ?perpetrator }
-  OPTIONAL { ?a ckg:target/rdfs:label ?target }
-  OPTIONAL { ?a ckg:location/rdfs:label ?place }
-  OPTIONAL { ?a ckg:date ?date }
-} ORDER BY ?date LIMIT 25
+SHOWCASE_QUERY = """# Attacks: who carried them out, where, when, the death toll and how many sources report them
+SELECT ?attack ?perpetrator ?place ?date (MAX(?k) AS ?killed) (COUNT(DISTINCT ?g) AS ?sources) WHERE {
+  ?attack a ckg:Attack .
+  OPTIONAL { ?attack ckg:perpetrator/rdfs:label ?perpetrator }
+  OPTIONAL { ?attack ckg:location/rdfs:label ?place }
+  OPTIONAL { ?attack ckg:date ?date }
+  OPTIONAL { ?attack ckg:killed ?k }
+  GRAPH ?g { ?attack a ckg:Attack }
+} GROUP BY ?attack ?perpetrator ?place ?date ORDER BY ?date LIMIT 25
 """
 
 BUSIEST_EVENT = """SELECT ?e (COUNT(DISTINCT ?x) AS ?n) WHERE {
@@ -55,11 +55,15 @@ def load_store(data: list[Path], inputs: list[Path]):
     return store
 
 
-def busiest_entity(store, base: str) -> str:
-    rows = list(store.query(BUSIEST_EVENT))
+BUSIEST_SOURCE = """SELECT ?d (COUNT(?st) AS ?n) WHERE { ?d a ckg:SourceDocument . ?st prov:wasDerivedFrom ?d }
+GROUP BY ?d ORDER BY DESC(?n) ?d LIMIT 1"""
+
+
+def busiest(store, base: str, query: str, what: str) -> str:
+    rows = list(store.query(query))
     if not rows:
-        raise SystemExit("the graph has no attacks to show")
-    iri = rows[0]["e"].value
+        raise SystemExit(f"the graph has no {what} to show")
+    iri = rows[0][0].value
     return "/id/" + iri[len(base):]
 
 
@@ -83,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     url = f"http://127.0.0.1:{server.socket.getsockname()[1]}"
     threading.Thread(target=server.run, daemon=True).start()
     args.out.mkdir(parents=True, exist_ok=True)
-    entity = busiest_entity(store, base)
+    entity = busiest(store, base, BUSIEST_EVENT, "attacks")
+    source = busiest(store, base, BUSIEST_SOURCE, "sources")
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
@@ -106,9 +111,12 @@ def main(argv: list[str] | None = None) -> int:
 
         page.goto(url + "/dashboard")
         page.screenshot(path=str(args.out / "dashboard.png"), full_page=True)
+
+        page.goto(url + source)
+        page.screenshot(path=str(args.out / "source.png"), full_page=False)
         browser.close()
     server.close()
-    print(f"wrote query.png, entity.png ({entity}), dashboard.png to {args.out}")
+    print(f"wrote query.png, entity.png ({entity}), dashboard.png, source.png ({source}) to {args.out}")
     return 0
 
 

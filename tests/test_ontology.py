@@ -81,7 +81,7 @@ def test_hierarchy_follows_the_contract():
     assert vocab.subclasses("Attack") == {"Airstrike", "MissileStrike", "DroneStrike", "Bombing", "ArmedAssault"}
     assert vocab.subclasses("DiplomaticAction") == {
         "Condemnation", "Warning", "EnvoyRecall", "EnvoyExpulsion", "EnvoySummons", "VisitSuspension",
-        "RelationsSevered", "Communication", "Statement", "Demand", "Denial",
+        "RelationsSevered", "Communication", "Statement", "Demand", "Denial", "Sanction",
     }
     assert {"Actor", "Place"} <= vocab.superclasses("State")
     assert "Person" in vocab.superclasses("Official")

@@ -231,7 +231,7 @@ def test_query_workers_do_not_outlive_the_server(tmp_path, sig):
     os.kill(server.process.pid, sig)
     server.process.wait(30)
     server.log.close()
-    gone, alive = psutil.wait_procs(workers, timeout=10)
+    gone, alive = psutil.wait_procs(workers, timeout=5)
     for process in alive:  # do not leave them behind even if the test fails
         process.kill()
     assert not alive, f"query workers still running after the server got {sig.name}: {[p.pid for p in alive]}"

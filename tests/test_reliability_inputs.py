@@ -91,10 +91,14 @@ def test_jsonl_with_a_lone_surrogate_is_skipped_line_by_line(tmp_path: Path):
         json.dumps({"id": "title", "title": "bad \udfff title", "text": ARTICLE}),
     ]
     feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    docs, skipped = names(read_inputs([feed], Settings()))  # used to raise UnicodeEncodeError
-    assert docs == ["feed.jsonl:whole"]
-    assert set(skipped) == {"feed.jsonl:half", "feed.jsonl:title"}, skipped
+    items = list(read_inputs([feed], Settings()))  # used to raise UnicodeEncodeError
+    docs, skipped = names(items)
+    assert docs == ["feed.jsonl:whole", "feed.jsonl:title"]  # a bad title costs the title, not the article
+    assert set(skipped) == {"feed.jsonl:half"}, skipped
     assert all("surrogate" in reason for reason in skipped.values())
+    (titled,) = [i for i in items if isinstance(i, Document) and i.name == "feed.jsonl:title"]
+    assert titled.meta.title is None
+    assert [(d.field, "surrogate" in d.reason) for d in titled.dropped] == [("title", True)]
 
 
 def test_control_characters_become_spaces_so_offsets_and_xml_survive(tmp_path: Path):
@@ -177,7 +181,7 @@ def test_bad_documents_through_the_cli_are_named_and_the_exit_status_says_partia
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
-    os.mkfifo(folder / "pipe.txt")  # inside a folder: not a file, so not an article at all
+    os.mkfifo(folder / "pipe.txt")  # inside a folder too, a pipe is named (reading it would block)
     (folder / "feed.jsonl").write_text(json.dumps({"id": "half", "text": "x \ud800 " + ARTICLE}) + "\n")
     (folder / "oneline.txt").write_text("word " * 220_000, encoding="utf-8")
     result = subprocess.run(
@@ -188,7 +192,8 @@ def test_bad_documents_through_the_cli_are_named_and_the_exit_status_says_partia
     said = " ".join(result.stderr.split())  # the console wraps long lines
     assert "skipped feed.jsonl:half: undecodable" in said and "surrogate" in said, result.stderr
     assert "skipped oneline.txt: a single line of 1,100,000 characters" in said, result.stderr
-    assert "1 built" in said and "2 skipped" in said and "pipe.txt" not in said
+    assert "skipped" in said and "pipe.txt: a named pipe (FIFO), not an article" in said, result.stderr
+    assert "1 built" in said and "3 skipped" in said
 
 
 def test_symlink_loops_in_a_corpus_folder_neither_hang_nor_crash(tmp_path: Path):
@@ -200,4 +205,35 @@ def test_symlink_loops_in_a_corpus_folder_neither_hang_nor_crash(tmp_path: Path)
     (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     docs, skipped = names(read_inputs([folder], Settings()))
     assert docs == ["good.txt"]  # once: the cycle is not followed
-    assert not skipped or all("self.txt" in n or "dangling.txt" in n for n in skipped), skipped
+    assert "symbolic link loop" in reason_for(skipped, "self.txt")
+    assert "dangling symbolic link" in reason_for(skipped, "dangling.txt")
+    assert set(skipped) == {str(folder / "self.txt"), str(folder / "dangling.txt")}, skipped
+
+
+def test_special_files_and_broken_links_in_a_folder_are_named_with_the_reason(tmp_path: Path):
+    """Issue 20: a FIFO, a socket, a link loop and a dangling link inside a corpus folder are each named
+    (pipes and sockets whatever their name: reading one would block); other non-articles stay silent."""
+    import socket
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    os.mkfifo(folder / "feed")  # no article suffix, still named
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(folder / "sock.txt"))
+    (folder / "a.txt").symlink_to(folder / "b.txt")
+    (folder / "b.txt").symlink_to(folder / "a.txt")  # a two-link loop
+    (folder / "gone.html").symlink_to(tmp_path / "nowhere.html")
+    (folder / "gone.png").symlink_to(tmp_path / "nowhere.png")  # not an article by name: not named
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    try:
+        docs, skipped = names(read_inputs([folder], Settings()))
+    finally:
+        listening.close()
+    assert docs == ["good.txt"]
+    assert "named pipe (FIFO)" in reason_for(skipped, "feed")
+    assert "a socket" in reason_for(skipped, "sock.txt")
+    assert "symbolic link loop" in reason_for(skipped, "a.txt")
+    assert "symbolic link loop" in reason_for(skipped, "b.txt")
+    assert f"dangling symbolic link: {tmp_path / 'nowhere.html'} does not exist" in reason_for(skipped, "gone.html")
+    assert not any("png" in name for name in skipped), skipped

@@ -248,8 +248,10 @@ def test_format_parameter_and_ask(served):
 def test_unservable_accept_is_406_and_malformed_query_is_400_with_position(served):
     r = served.get(params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "image/png"})
     assert r.status_code == 406 and "application/sparql-results+json" in r.text
-    r = served.get(params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    r = served.get(params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/nope"})
     assert r.status_code == 406 and "text/turtle" in r.text
+    r = served.get(params={"query": "ASK {}", "format": "bogus"})
+    assert r.status_code == 406 and "format=bogus" in r.text and "json, xml, csv, tsv" in r.text
     r = served.get(params={"query": "SELECT * WHERE {\n  ?s ?p }"})
     assert r.status_code == 400 and "malformed query" in r.text and "2:" in r.text
 
@@ -483,9 +485,53 @@ def test_canned_queries_listed_and_runnable(served):
     assert served.get("/queries/events_by_perpetrator", params={"bogus": "1"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("query", "accept", "format_param", "expected"),
+    [
+        # roqet (Rasqal) asks for SPARQL XML whatever the query form: a CONSTRUCT gets RDF/XML
+        ("CONSTRUCT", "application/sparql-results+xml", None, "application/rdf+xml"),
+        ("CONSTRUCT", "application/sparql-results+xml, application/rdf+xml;q=0.2", None, "application/rdf+xml"),
+        ("CONSTRUCT", "application/sparql-results+json", None, "application/ld+json"),
+        ("CONSTRUCT", "text/csv", None, "text/turtle"),
+        ("CONSTRUCT", "text/rdf+n3", None, "text/turtle"),  # N3 is served as Turtle
+        ("CONSTRUCT", "*/*", "n3", "text/turtle"),
+        ("CONSTRUCT", "*/*", "rdf+xml", "application/rdf+xml"),  # SPARQLWrapper's first format= value
+        ("CONSTRUCT", None, None, "text/turtle"),
+        ("SELECT", "text/plain", None, "text/tab-separated-values"),
+        ("SELECT", "text/turtle", None, "text/tab-separated-values"),
+        ("SELECT", "application/rdf+xml", None, "application/sparql-results+xml"),
+        ("SELECT", "text/*", None, "text/csv"),
+        ("SELECT", "text/csv", "json", "application/sparql-results+json"),  # format= wins, as in Fuseki
+        ("SELECT", None, None, "application/sparql-results+json"),
+    ],
+)
+def test_near_misses_get_a_known_default_instead_of_406(served, query, accept, format_param, expected):
+    text = (f"CONSTRUCT WHERE {{ <{E1}> ?p ?o }}" if query == "CONSTRUCT"
+            else f"SELECT ?p ?o WHERE {{ <{E1}> ?p ?o }}")
+    params = {"query": text, **({"format": format_param} if format_param else {})}
+    r = served.get(params=params, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].split(";")[0] == expected
+    expected_size = len(served.select(f"SELECT * WHERE {{ <{E1}> ?p ?o }}"))
+    if expected == "application/rdf+xml":
+        assert len(rdflib.Graph().parse(data=r.text, format="xml")) == expected_size
+    elif expected == "text/turtle":
+        assert len(rdflib.Graph().parse(data=r.text, format="n3")) == expected_size  # an N3 reader reads it
+    elif expected == "text/tab-separated-values":
+        assert r.text.splitlines()[0] == "?p\t?o" and len(r.text.splitlines()) == expected_size + 1
+
+
+def test_a_refused_stand_in_is_not_served(served):
+    r = served.get(params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+                   headers={"Accept": "application/sparql-results+xml, application/rdf+xml;q=0"})
+    assert r.status_code == 406
+    r = served.get(params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "*/*;q=0, text/plain"})
+    assert r.status_code == 406
+
+
 # -- real clients -------------------------------------------------------------------------------------
 def test_sparqlwrapper_client(served):
-    from SPARQLWrapper import CSV, JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TURTLE, XML, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
     client = SPARQLWrapper(served.url + "/sparql")
@@ -499,6 +545,20 @@ def test_sparqlwrapper_client(served):
     client.setQuery(f"CONSTRUCT WHERE {{ <{E1}> ?p ?o }}")
     client.setReturnFormat(TURTLE)
     assert len(rdflib.Graph().parse(data=client.query().convert(), format="turtle")) > 5
+    for method in (GET, POST):  # N3 sends format=n3 (GET) and an N3 Accept list: served as Turtle
+        client.setMethod(method)
+        client.setReturnFormat(N3)
+        n3 = client.query()
+        assert n3.response.headers["Content-Type"].startswith("text/turtle")
+        graph = rdflib.Graph().parse(data=n3.convert(), format="n3")
+        assert len(graph) == len(served.select(f"SELECT * WHERE {{ <{E1}> ?p ?o }}"))
+    for fmt, media in ((RDFXML, "application/rdf+xml"), (XML, "application/rdf+xml"), (JSONLD, "application/ld+json")):
+        client.setMethod(GET)
+        client.setReturnFormat(fmt)
+        answer = client.query()
+        assert answer.response.headers["Content-Type"].startswith(media), fmt
+        assert len(answer.convert()) > 5
+    client.setReturnFormat(JSON)
     client.setQuery("SELECT * WHERE { ?s ?p }")
     with pytest.raises(QueryBadFormed):
         client.query()

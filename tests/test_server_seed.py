@@ -51,3 +51,26 @@ def test_every_event_and_actor_dereferences(seed_url):
         assert (rdflib.URIRef(iri), None, None) in rdflib.Graph().parse(data=turtle.text, format="turtle")
         html = requests.get(seed_url + path, headers={"Accept": "text/html"}, timeout=60)
         assert html.status_code == 200 and "<html" in html.text.lower()
+
+
+def test_dashboard_and_void_count_entities_alike(seed_url, seed_store):
+    """One definition of "entities" (actors, places and events by the ontology), shown in both places."""
+    import re
+
+    void = rdflib.Graph().parse(data=requests.get(seed_url + "/.well-known/void", headers={"Accept": "text/turtle"},
+                                                  timeout=60).text, format="turtle")
+    voidns = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dataset = next(void.subjects(rdflib.RDF.type, voidns.Dataset))
+    html = requests.get(seed_url + "/dashboard", timeout=60).text
+    shown = {name: int(re.search(rf'id="count-{name}"[^>]*><b>([\d,]+)</b>', html).group(1).replace(",", ""))
+             for name in ("entities", "actors", "events")}
+    assert shown["entities"] == int(void.value(dataset, voidns.entities))
+    assert shown["entities"] == shown["actors"] + shown["events"]  # no node is both an actor/place and an event
+    from kg import vocab
+
+    classes = " ".join(f"ckg:{c}" for root in ("Actor", "Place", "Event") for c in {root} | vocab.subclasses(root))
+    typed = select(seed_url, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}")
+    assert shown["entities"] == int(typed[0]["n"]["value"]) > shown["events"] > 0
+    page = requests.get(seed_url + "/.well-known/void", headers={"Accept": "text/html"}, timeout=60)
+    assert page.headers["Content-Type"].startswith("text/html")  # a browser sees it instead of saving it
+    assert f"void:entities {shown['entities']} ;" in page.text

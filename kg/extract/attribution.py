@@ -67,37 +67,46 @@ def source_of_subject(subject: Token, view: EntityView) -> str | None:
     return _body_from_context(subject, view)
 
 
+def _according_to(sent: Span, view: EntityView, hedged: bool) -> Attribution | None:
+    """"according to X", "as stated by X", "cited by X": X."""
+    markers = load("attribution_lexicon")["marker_heads"]
+    for token in sent:
+        if token.lower_ not in markers or token.i + 1 >= len(token.doc):
+            continue
+        nxt = token.doc[token.i + 1]
+        if nxt.lower_ not in ("to", "by"):
+            continue
+        objects = [c for c in nxt.children if c.dep_ == "pobj"] or [
+            t for t in token.doc[nxt.i + 1:sent.end] if t.dep_ == "pobj"][:1]
+        for obj in objects:
+            key = source_of_subject(obj, view)
+            if key is not None:
+                return Attribution(key, token, hedged)
+    return None
+
+
+def _reporters(verb: Token) -> list[Token]:
+    """Who a reporting verb gives as the source: its subject ("cited X as saying": X)."""
+    if (verb.lower_ == "saying" and verb.head.lemma_ == "as") or (verb.dep_ == "pcomp" and verb.head.lower_ == "as"):
+        return [c for c in verb.head.head.children if c.dep_ == "dobj"]
+    return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+
+
 def attribution_of(sent: Span, view: EntityView) -> Attribution:
     """The attribution a sentence makes, if any."""
     lex = load("attribution_lexicon")
     lowered = sent.text.lower()
     hedged = any(f" {h} " in f" {lowered} " for h in lex["hedges"])
-    # "according to X", "as stated by X", "cited by X"
-    for token in sent:
-        if token.lower_ in ("according", "stated", "cited", "reported", "quoted") and token.i + 1 < len(token.doc):
-            nxt = token.doc[token.i + 1]
-            if nxt.lower_ in ("to", "by"):
-                objects = [c for c in nxt.children if c.dep_ == "pobj"] or [
-                    t for t in token.doc[nxt.i + 1:sent.end] if t.dep_ == "pobj"][:1]
-                for obj in objects:
-                    key = source_of_subject(obj, view)
-                    if key is not None:
-                        return Attribution(key, token, hedged)
-    # a reporting verb with a subject: "the ministry said", "a Pakistani official told CNN"
-    candidates = [t for t in sent if t.lemma_.lower() in lex["verbs"] and t.pos_ in ("VERB", "AUX")]
-    # prefer the root, then parenthetical verbs (", the ministry said.")
-    candidates.sort(key=lambda t: (t.dep_ != "ROOT", -t.i))
+    found = _according_to(sent, view, hedged)
+    if found is not None:
+        return found
+    # a reporting verb with a subject; the root first, then parenthetical verbs (", the ministry said.")
+    candidates = sorted((t for t in sent if t.lemma_.lower() in lex["verbs"] and t.pos_ in ("VERB", "AUX")),
+                        key=lambda t: (t.dep_ != "ROOT", -t.i))
     for verb in candidates:
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if verb.lower_ == "saying" and verb.head.lemma_ == "as":  # "cited X as saying"
-            subjects = [c for c in verb.head.head.children if c.dep_ == "dobj"]
-        if verb.dep_ == "pcomp" and verb.head.lower_ == "as":
-            subjects = [c for c in verb.head.head.children if c.dep_ == "dobj"]
-        for subject in subjects:
-            if subject.pos_ == "PRON":
-                continue
+        for subject in (s for s in _reporters(verb) if s.pos_ != "PRON"):
             key = source_of_subject(subject, view)
             if key is not None:
-                anonymous = any(t.lower_ in ("anonymous", "unnamed", "unidentified") for t in subject.subtree)
+                anonymous = any(t.lower_ in lex["anonymous_words"] for t in subject.subtree)
                 return Attribution(key, verb, hedged or anonymous)
     return Attribution(None, None, hedged)

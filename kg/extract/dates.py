@@ -121,16 +121,8 @@ def weekday_on_or_before(anchor: date, weekday: int) -> date:
     return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
-def parse_expression(text: str, anchor: date | None) -> PartialDate | None:
-    """Resolve one date expression; ``anchor`` is the publication date (None when unknown).
-
-    Returns None when the text is not a date expression this module understands.
-    """
-    stripped = text.strip()
-    for pattern in (_FULL_MDY, _FULL_DMY, _ISO):
-        match = pattern.search(stripped)
-        if match and (value := _full(match)):
-            return PartialDate(value.year, value.month, value.day)
+def _relative_day(stripped: str, anchor: date | None) -> PartialDate | None:
+    """"the day before", "two days earlier", "three days ago", "yesterday", "today"."""
     if _DAY_BEFORE.search(stripped):
         return PartialDate(relative_to_event=True, offset=-1)
     if _DAY_AFTER.search(stripped):
@@ -145,42 +137,77 @@ def parse_expression(text: str, anchor: date | None) -> PartialDate | None:
         return _from_anchor(anchor, -1, stripped)
     if _TODAY.search(stripped):
         return _from_anchor(anchor, 0, stripped)
-    if match := _WEEKDAY.search(stripped):
-        if anchor is None:
-            return PartialDate(weekday=WEEKDAYS[match.group("weekday").lower()], text=stripped)
-        lowered = stripped.lower()
-        day = weekday_on_or_before(anchor, WEEKDAYS[match.group("weekday").lower()])
-        if "last" in lowered.split() and day == anchor:
-            day -= timedelta(days=7)
-        if "next" in lowered.split() or "coming" in lowered.split():
-            day += timedelta(days=7) if day <= anchor else timedelta(0)
-        return PartialDate(day.year, day.month, day.day)
+    return None
+
+
+def _weekday(stripped: str, anchor: date | None) -> PartialDate | None:
+    match = _WEEKDAY.search(stripped)
+    if match is None:
+        return None
+    weekday = WEEKDAYS[match.group("weekday").lower()]
+    if anchor is None:
+        return PartialDate(weekday=weekday, text=stripped)
+    words = stripped.lower().split()
+    day = weekday_on_or_before(anchor, weekday)
+    if "last" in words and day == anchor:
+        day -= timedelta(days=7)
+    if "next" in words or "coming" in words:
+        day += timedelta(days=7) if day <= anchor else timedelta(0)
+    return PartialDate(day.year, day.month, day.day)
+
+
+def _month_day(stripped: str, anchor: date | None) -> PartialDate | None:
     for pattern in (_MD, _DM):
         match = pattern.search(stripped)
-        if match:
-            month = MONTHS[match.group("month").lower().rstrip(".")]
-            day_no = int(match.group("day"))
-            if not 1 <= day_no <= 31:
-                continue
-            if anchor is None:
-                return PartialDate(None, month, day_no)
-            year = anchor.year if (month, day_no) <= (anchor.month, anchor.day) else anchor.year - 1
-            return PartialDate(year, month, day_no)
-    if match := _MONTH_ONLY.search(stripped):
+        if not match:
+            continue
         month = MONTHS[match.group("month").lower().rstrip(".")]
-        if match.group("month").lower() == "may" and not match.group("rel") and not match.group("year"):
-            return None  # the modal verb
-        if match.group("year"):
-            return PartialDate(int(match.group("year")), month)
+        day_no = int(match.group("day"))
+        if not 1 <= day_no <= 31:
+            continue
         if anchor is None:
-            return PartialDate(None, month)
-        rel = (match.group("rel") or "").lower()
-        year = anchor.year
-        if rel == "next":
-            year = anchor.year if month > anchor.month else anchor.year + 1
-        elif rel == "last" or month > anchor.month:
-            year = anchor.year if month < anchor.month else anchor.year - 1
-        return PartialDate(year, month)
+            return PartialDate(None, month, day_no)
+        year = anchor.year if (month, day_no) <= (anchor.month, anchor.day) else anchor.year - 1
+        return PartialDate(year, month, day_no)
+    return None
+
+
+def _month(stripped: str, anchor: date | None) -> PartialDate | None:
+    match = _MONTH_ONLY.search(stripped)
+    if match is None:
+        return None
+    month = MONTHS[match.group("month").lower().rstrip(".")]
+    if match.group("month").lower() == "may" and not match.group("rel") and not match.group("year"):
+        return None  # the modal verb
+    if match.group("year"):
+        return PartialDate(int(match.group("year")), month)
+    if anchor is None:
+        return PartialDate(None, month)
+    rel = (match.group("rel") or "").lower()
+    year = anchor.year
+    if rel == "next":
+        year = anchor.year if month > anchor.month else anchor.year + 1
+    elif rel == "last" or month > anchor.month:
+        year = anchor.year if month < anchor.month else anchor.year - 1
+    return PartialDate(year, month)
+
+
+def parse_expression(text: str, anchor: date | None) -> PartialDate | None:
+    """Resolve one date expression; ``anchor`` is the publication date (None when unknown).
+
+    Returns None when the text is not a date expression this module understands. The readers are
+    tried from the most to the least specific: a full date, a day relative to the anchor or to
+    another event, a weekday, a month and day, a month, a year.
+    """
+    stripped = text.strip()
+    for pattern in (_FULL_MDY, _FULL_DMY, _ISO):
+        match = pattern.search(stripped)
+        if match and (value := _full(match)):
+            return PartialDate(value.year, value.month, value.day)
+    for reader in (_relative_day, _weekday, _month_day, _month):
+        found = reader(stripped, anchor)
+        if found is not None:
+            return found
     if match := _YEAR_ONLY.search(stripped):
         return PartialDate(int(match.group("year")))
     return None
@@ -196,6 +223,23 @@ def _from_anchor(anchor: date | None, days: int, text: str = "") -> PartialDate:
 def shift(anchor: date | None, offset: int) -> date | None:
     """The day ``offset`` days from an event's date ("the day before" another event)."""
     return None if anchor is None else anchor + timedelta(days=offset)
+
+
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def url_date(url: str | None) -> date | None:
+    """The day a news page's address carries (``/2024/04/02/``, ``-2024-04-02-``, ``/20240402/``), else
+    None. Only a full day counts, and only in the path, never in the host."""
+    if not url:
+        return None
+    path = url.split("://", 1)[-1].partition("/")[2]
+    for match in _URL_DATE.finditer(path):
+        try:
+            return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+        except ValueError:
+            continue
+    return None
 
 
 _EVENT_PREP = re.compile(r"\b(on|since|in|until|till|by|from|before|after|of|to|between|and|through)\s*$", re.I)

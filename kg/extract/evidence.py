@@ -23,7 +23,8 @@ def sentence_bounds(doc_text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_evidence(
-    document: Document, where: Span | Token, confidence: float, attributed_to: str | None = None
+    document: Document, where: Span | Token, confidence: float, attributed_to: str | None = None,
+    note: str | None = None,
 ) -> Evidence:
     """Evidence for a fact found at ``where``: the whole sentence containing it."""
     sent = where.sent
@@ -35,4 +36,5 @@ def sentence_evidence(
         sentence=document.text[start:end],
         confidence=round(max(0.0, min(1.0, confidence)), 3),
         attributed_to=attributed_to,
+        note=note,
     )

@@ -19,26 +19,41 @@ MODIFIER_DEPS = {"compound", "amod", "nmod"}
 _NAMED = {"State", "ArmedGroup", "GovernmentBody", "Organization", "MediaOrganization", "Official", "Person"}
 
 
+def _modifier_tokens(head: Token) -> list[Token] | None:
+    """The words right before a group noun that modify it, when they are all words."""
+    left = [c for c in head.lefts if c.dep_ in MODIFIER_DEPS]
+    tokens = sorted({t for c in left for t in c.subtree if t.i < head.i}, key=lambda t: t.i)
+    if not tokens or tokens[-1].i != head.i - 1 or any(not (t.is_alpha or t.text == "-") for t in tokens):
+        return None
+    return tokens
+
+
+def _descriptor(token: Token, view, lex: dict) -> bool | None:
+    """Whether a modifier is a capitalised ethnic or regional word; None when it names an entity
+    itself (then the phrase is that entity's, not a description)."""
+    hit = view.at(token)
+    if hit is not None and hit.type in _NAMED:
+        return None
+    if token.lower_ in lex["not_descriptors"]:
+        return False
+    capital = token.text[:1].isupper() and (token.i != token.sent.start or token.pos_ in ("PROPN", "ADJ"))
+    return capital and (token.pos_ in ("PROPN", "ADJ") or hit is not None or token.ent_type_ in ("NORP", "GPE"))
+
+
 def described_group(head: Token, view) -> tuple[str, int, int, list[str]] | None:
     """(name, first token, end token, descriptor words) of a group description headed by ``head``."""
     lex = load("described_groups")
     if head.pos_ not in ("NOUN", "PROPN") or head.lower_ not in lex["heads"] or view.at(head) is not None:
         return None
-    left = [c for c in head.lefts if c.dep_ in MODIFIER_DEPS]
-    if not left:
-        return None
-    tokens = sorted({t for c in left for t in c.subtree if t.i < head.i}, key=lambda t: t.i)
-    if not tokens or tokens[-1].i != head.i - 1 or any(not (t.is_alpha or t.text == "-") for t in tokens):
+    tokens = _modifier_tokens(head)
+    if tokens is None:
         return None
     descriptors: list[str] = []
     for token in tokens:
-        hit = view.at(token)
-        if hit is not None and hit.type in _NAMED:
+        kind = _descriptor(token, view, lex)
+        if kind is None:
             return None
-        if token.lower_ in lex["not_descriptors"]:
-            continue
-        capital = token.text[:1].isupper() and (token.i != token.sent.start or token.pos_ in ("PROPN", "ADJ"))
-        if capital and (token.pos_ in ("PROPN", "ADJ") or hit is not None or token.ent_type_ in ("NORP", "GPE")):
+        if kind:
             descriptors.append(token.text)
     if not descriptors:
         return None

@@ -14,27 +14,17 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from kg.extract.context import ACTOR_TYPES, EntityView, Hit
+from kg.extract.spec import words
 
-# clause boundaries: role filling never crosses into another clause's arguments
-CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "csubj", "parataxis", "xcomp", "acl", "conj", "appos", "mark"}
-LOCATION_PREPS = {"in", "inside", "near", "around", "at", "across", "into", "within", "outside", "on",
-                  "along", "throughout", "from", "onto", "toward", "towards", "off", "between"}
-TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
-PRONOUNS = {"it", "its", "they", "their", "them", "he", "his", "him", "she", "her", "itself", "themselves"}
-PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
-RELATIVE = {"which", "that", "who", "whom", "whose"}
-ANAPHOR_HEADS = {"nation", "country", "government", "state", "regime", "military", "army", "ministry", "office",
-                 "forces", "administration", "side", "capital", "republic", "neighbour", "neighbor", "group",
-                 "militants", "organization", "organisation", "movement", "authorities", "officials", "alliance",
-                 "bloc", "coalition", "confederation", "union", "council"}
-TERRITORY_HEADS = {"territory", "soil", "airspace", "border", "borders", "land", "lands", "side", "waters",
-                   "sovereignty", "region", "province", "city", "town", "village", "part", "capital", "area",
-                   "frontier", "coast", "mainland"}
-GROUP_MEMBER_NOUNS = {"gunman", "gunmen", "fighter", "fighters", "militant", "militants", "member", "members",
-                      "soldier", "soldiers", "troops", "rebel", "rebels", "insurgent", "insurgents", "forces",
-                      "spokesman", "spokeswoman", "spokesperson", "official", "officials", "envoy", "delegation",
-                      "militiamen", "jihadists", "attacker", "attackers", "bomber", "bombers"}
-GROUP_ANAPHORS = {"group", "militants", "organization", "organisation", "movement"}
+# clause boundaries (dependency labels, not words): role filling never crosses into another clause
+CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "csubj", "parataxis", "xcomp", "acl", "conj", "appos", "mark"})
+PHRASE_SKIP = frozenset({"relcl", "acl", "ccomp", "advcl", "punct", "cc", "conj", "appos"})
+PLACE_STOP = frozenset({"ccomp", "advcl", "csubj", "parataxis", "nsubj", "nsubjpass", "agent", "mark"})
+
+
+def _w(name: str) -> frozenset[str]:
+    """A shared word list (``specs/_words.json``)."""
+    return words()[name]
 
 
 @dataclass(frozen=True)
@@ -59,11 +49,11 @@ def phrase_tokens(head: Token) -> list[Token]:
     """The tokens of a noun phrase without its clauses: modifiers, possessors, "of"/"for" phrases."""
     out = [head]
     for child in head.children:
-        if child.dep_ in ("relcl", "acl", "ccomp", "advcl", "punct", "cc", "conj", "appos"):
+        if child.dep_ in PHRASE_SKIP:
             continue
         if child.dep_ == "prep" and not (child.lower_ in ("of", "for") or (
-                child.lower_ == "from" and head.lemma_.lower() in GROUP_MEMBER_NOUNS)):
-            continue  # "gunmen from Boko Haram" names the group; "a rocket from Lebanon" does not
+                child.lower_ == "from" and head.lemma_.lower() in _w("member_nouns"))):
+            continue  # fighters "from" a group name it; a weapon "from" a country does not
         out.extend(phrase_tokens(child))
     return sorted(out, key=lambda t: t.i)
 
@@ -72,7 +62,7 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
                      place_as_state: bool = True) -> tuple[str | None, Token | None]:
     """The entity a noun phrase names: the head's own mention first, then its modifiers.
 
-    "Pakistan's Foreign Ministry" -> the ministry; "the Pakistani military" -> Pakistan;
+    a state's named ministry -> the ministry; "the Xian army" -> the state X;
     "members of the al-Shabaab group" -> al-Shabaab; "Islamabad" as an actor -> Pakistan.
     """
     wanted = types or ACTOR_TYPES
@@ -91,24 +81,29 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
     return None, None
 
 
-BACKING_WORDS = {"backed", "supported", "allied", "aligned", "funded", "sponsored", "armed", "led", "linked"}
+def capital_named(token: Token) -> bool:
+    """Whether a state's mention is its capital's name (before an attack noun: where, not who)."""
+    span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    info = getattr(span._, "kg", None) if span is not None and span.has_extension("kg") else None
+    return isinstance(info, dict) and info.get("how") == "capital"
 
 
 def _backer(token: Token) -> bool:
-    """"Iran" in "the Iran-backed Houthis": who backs the group, not the group."""
+    """The first part of "X-backed", "X-operated", "X-run": who backs, runs or owns the thing named,
+    not the thing (a group backed by a state is not the state; a base run by one is its target)."""
     doc = token.doc
-    return token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and doc[token.i + 2].lower_ in BACKING_WORDS
+    return token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and doc[token.i + 2].lower_ in _w("backing_words")
 
 
 class Salience:
-    """Remembers which entities were recently subjects, to resolve "it", "the country", "he"."""
+    """Remembers which entities were recently subjects, to resolve "it", "the country", "we"."""
 
     def __init__(self, view: EntityView):
         self.view = view
         self.subjects: list[tuple[int, str, str]] = []  # (token index, key, type)
         for token in view.doc:
-            if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in PRONOUNS:
-                if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
+            if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in _w("pronouns"):
+                if token.lower_ in _w("relative_pronouns") and token.head.dep_ == "relcl":
                     role = subject_role(token, view, self)
                     key = role.key if role else None
                 else:
@@ -116,46 +111,60 @@ class Salience:
                 if key is not None:
                     self.subjects.append((token.i, key, view.type_of(key) or ""))
 
-    def resolve(self, pronoun: Token, max_sentences: int = 2) -> str | None:
-        """The entity a pronoun or anaphoric noun refers to: the latest subject of a compatible kind."""
-        word = pronoun.lower_
-        if word in PERSON_PRONOUNS:
-            wanted = {"Official", "Person"}
-        elif word in GROUP_ANAPHORS:
-            wanted = {"ArmedGroup", "Organization"}
-        elif word in ("they", "their", "them", "themselves", "authorities", "officials"):
-            wanted = ACTOR_TYPES
-        else:
-            wanted = {"State", "GovernmentBody", "ArmedGroup", "Organization", "MediaOrganization"}
-        if word in ("nation", "country", "state", "republic", "capital", "neighbour", "neighbor"):
-            wanted = {"State"}
-        sent_starts = [s.start for s in pronoun.doc.sents]
-        current = max(i for i, s in enumerate(sent_starts) if s <= pronoun.i)
-        # a pronoun inside what someone said refers to the speaker first ("Iran said it had fired")
+    @staticmethod
+    def wanted(word: str) -> set[str]:
+        """The kinds of entity a pronoun or anaphoric noun can stand for."""
+        if word in _w("person_pronouns"):
+            return {"Official", "Person"}
+        if word in _w("state_anaphors"):
+            return {"State"}
+        if word in _w("group_anaphors"):
+            return {"ArmedGroup", "Organization"}
+        if word in _w("plural_anaphors"):
+            return set(ACTOR_TYPES)
+        return {"State", "GovernmentBody", "ArmedGroup", "Organization", "MediaOrganization"}
+
+    def _fits(self, key: str, wanted: set[str]) -> str | None:
+        if self.view.type_of(key) in wanted:
+            return key
+        if wanted == {"State"}:
+            return self.view.state_of(key)
+        return None
+
+    def _speaker(self, pronoun: Token, wanted: set[str]) -> str | None:
+        """A pronoun inside what someone said refers to the speaker first ("X said it had fired",
+        "we condemn ...", the ministry said)."""
         node = pronoun
         while node.head.i != node.i and node.dep_ not in ("ccomp",):
             node = node.head
-        if node.dep_ == "ccomp":
-            for child in node.head.children:
-                if child.dep_ == "nsubj" and child.lower_ not in PRONOUNS:
-                    key, _ = entity_of_phrase(child, self.view)
-                    for appos in (c for c in child.children if c.dep_ == "appos" and key is None):
-                        key, _ = entity_of_phrase(appos, self.view)  # "A senior official, Minister X, said"
-                    if key is not None and (self.view.type_of(key) in wanted or wanted == {"State"}
-                                            and self.view.state_of(key)):
-                        return key if self.view.type_of(key) in wanted else self.view.state_of(key)
-        # this sentence first, then each earlier sentence: its main-clause subject, else its latest subject
-        bounds = [(sent_starts[k], sent_starts[k + 1] if k + 1 < len(sent_starts) else len(pronoun.doc))
-                  for k in range(current, max(-1, current - max_sentences - 1), -1)]
-        for start, end in bounds:
-            in_sentence = [(i, k, t) for i, k, t in self.subjects if start <= i < min(end, pronoun.i)]
-            main = [(i, k, t) for i, k, t in in_sentence if self.view.doc[i].head.dep_ == "ROOT"]
-            for group in ((in_sentence,) if start == sent_starts[current] else (main, in_sentence)):
-                for _index, key, kind in reversed(group):
-                    if kind in wanted:
-                        return key
-                    if wanted == {"State"} and (state := self.view.state_of(key)):
-                        return state
+        if node.dep_ != "ccomp":
+            return None
+        for child in (c for c in node.head.children if c.dep_ == "nsubj" and c.lower_ not in _w("pronouns")):
+            key, _ = entity_of_phrase(child, self.view)
+            for appos in (c for c in child.children if c.dep_ == "appos" and key is None):
+                key, _ = entity_of_phrase(appos, self.view)
+            found = self._fits(key, wanted) if key is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def resolve(self, pronoun: Token, max_sentences: int = 2) -> str | None:
+        """The entity a pronoun or anaphoric noun refers to: the latest subject of a compatible kind,
+        in this sentence first, then in each earlier one (its main-clause subject first)."""
+        wanted = self.wanted(pronoun.lower_)
+        speaker = self._speaker(pronoun, wanted)
+        if speaker is not None:
+            return speaker
+        starts = [s.start for s in pronoun.doc.sents]
+        current = max(i for i, s in enumerate(starts) if s <= pronoun.i)
+        for k in range(current, max(-1, current - max_sentences - 1), -1):
+            start, end = starts[k], starts[k + 1] if k + 1 < len(starts) else len(pronoun.doc)
+            in_sentence = [(i, key) for i, key, _ in self.subjects if start <= i < min(end, pronoun.i)]
+            main = [(i, key) for i, key in in_sentence if self.view.doc[i].head.dep_ == "ROOT"]
+            for group in ((in_sentence,) if k == current else (main, in_sentence)):
+                for _, key in reversed(group):
+                    if (found := self._fits(key, wanted)) is not None:
+                        return found
         return None
 
 
@@ -165,43 +174,39 @@ def _subject_children(verb: Token) -> tuple[list[Token], list[Token]]:
     return active, agents
 
 
+def _governing_verb(verb: Token) -> Token | None:
+    """The verb a dependent verb hangs from ("by recalling", "and asking", "to destroy")."""
+    if not (verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") or (verb.dep_ == "pobj" and verb.pos_ == "VERB")):
+        return None
+    head = verb.head
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        if head.dep_ == "relcl":
+            return None
+        head = head.head
+    return head if head.i != verb.i and head.pos_ in ("VERB", "AUX") else None
+
+
 def agent_of_verb(verb: Token, view: EntityView, salience: Salience, depth: int = 0) -> Role | None:
-    """Who does what a verb says: its subject, its "by" agent, or (for "by recalling", "while
-    warning", "and asking", "to destroy") the subject of the verb it depends on."""
+    """Who does what a verb says: its subject, its "by" agent, or (for a verb that depends on another
+    and has no subject of its own) the subject of the verb it depends on."""
     if depth > 4:
         return None
     active, agents = _subject_children(verb)
-    passive_verb = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-    if active and not passive_verb:
-        agents = []  # a "by" phrase mis-attached to an active verb belongs to its object
-    for agent in agents:
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    for agent in agents if passive or not active else []:  # a "by" on an active verb belongs to its object
         key, tok = entity_of_phrase(agent, view)
         if key is not None:
             return Role(key, tok, 0.85)
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-    if not passive:
-        for subject in active:
-            role = subject_role(subject, view, salience)
-            if role is not None:
-                return role
     if active and not passive:
-        return None
-    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") or (verb.dep_ == "pobj" and verb.pos_ == "VERB"):
-        head = verb.head
-        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-            if head.dep_ == "relcl":
-                break
-            head = head.head
-        if head.i != verb.i and head.pos_ in ("VERB", "AUX"):
-            role = agent_of_verb(head, view, salience, depth + 1)
-            if role is not None:
-                return Role(role.key, role.token, role.confidence - 0.05)
-    return None
+        return next((r for r in (subject_role(s, view, salience) for s in active) if r is not None), None)
+    head = _governing_verb(verb)
+    role = agent_of_verb(head, view, salience, depth + 1) if head is not None else None
+    return Role(role.key, role.token, role.confidence - 0.05) if role is not None else None
 
 
 def subject_role(subject: Token, view: EntityView, salience: Salience) -> Role | None:
     """The actor a subject phrase stands for, through relative pronouns, pronouns and anaphors."""
-    if subject.lower_ in RELATIVE and subject.head.dep_ in ("relcl", "acl"):
+    if subject.lower_ in _w("relative_pronouns") and subject.head.dep_ in ("relcl", "acl"):
         antecedent = subject.head.head
         # "local officials and the ministry, which said": the nearest conjunct with a name
         for candidate in [antecedent, *sorted(antecedent.conjuncts, key=lambda t: -t.i)]:
@@ -209,13 +214,13 @@ def subject_role(subject: Token, view: EntityView, salience: Salience) -> Role |
             if key is not None:
                 return Role(key, tok, 0.8 if candidate.i == antecedent.i else 0.65)
         return None
-    if subject.lower_ in PRONOUNS:
+    if subject.lower_ in _w("pronouns"):
         key = salience.resolve(subject)
         return Role(key, subject, 0.6) if key else None
     key, tok = entity_of_phrase(subject, view)
     if key is not None:
         return Role(key, tok, 0.85)
-    if subject.lower_ in ANAPHOR_HEADS:
+    if subject.lower_ in _w("anaphor_heads"):
         key = salience.resolve(subject)
         return Role(key, subject, 0.55) if key else None
     return None
@@ -244,6 +249,28 @@ def prep_objects(token: Token, preps: set[str]) -> Iterator[tuple[str, Token]]:
                 yield prep, pobj
 
 
+def _place_blocked(child: Token) -> bool:
+    """Branches that say nothing of where the event was: other clauses, the source ("according to a
+    source in X"), relative clauses not about a place."""
+    if child.dep_ in PLACE_STOP:
+        return True
+    if child.lower_ in _w("source_markers") or (child.lower_ == "as" and any(
+            g.lower_ in ("stated", "reported", "said") for g in child.children)):
+        return True
+    return child.dep_ == "relcl" and child.lemma_ not in _w("place_clause_verbs")
+
+
+def _place_hit(child: Token, view: EntityView, under_location: bool) -> Hit | None:
+    """The place a word names, if it says where ("an X-ian base" is not in X; "X-ian territory" is)."""
+    hit = view.at(child)
+    if hit is None or hit.type not in ("Place", "State") or not under_location:
+        return None
+    if hit.type == "State" and child.dep_ in ("amod", "compound", "nmod") and (
+            child.head.lemma_.lower() not in _w("territory_heads")):
+        return None
+    return hit
+
+
 def places_under(token: Token, view: EntityView, stop: set[int]) -> list[tuple[Hit, Token, int]]:
     """Places named in location phrases under ``token`` (not crossing clauses or other events).
 
@@ -258,20 +285,11 @@ def places_under(token: Token, view: EntityView, stop: set[int]) -> list[tuple[H
             if child.i in seen or child.i in stop:
                 continue
             seen.add(child.i)
-            if child.dep_ in ("ccomp", "advcl", "csubj", "parataxis", "nsubj", "nsubjpass", "agent", "mark"):
+            if _place_blocked(child):
                 continue
-            if child.lower_ in ("according", "citing", "quoting") or (child.lower_ == "as" and any(
-                    g.lower_ in ("stated", "reported", "said") for g in child.children)):
-                continue  # "according to a source in Islamabad" says where the source is
-            if child.dep_ == "relcl" and child.lemma_ not in ("hit", "strike", "target", "land", "base", "locate",
-                                                              "situate", "operate"):
-                continue
-            loc = under_loc or (child.dep_ == "prep" and child.lower_ in LOCATION_PREPS)
-            hit = view.at(child)
-            if (hit is not None and hit.type == "State" and child.dep_ in ("amod", "compound", "nmod")
-                    and child.head.lemma_.lower() not in TERRITORY_HEADS):
-                hit = None  # "an Israeli spy base" is not in Israel; "Iranian territory" is in Iran
-            if hit is not None and hit.type in ("Place", "State") and loc and all(h != hit for h, _, _ in found):
+            loc = under_loc or (child.dep_ == "prep" and child.lower_ in _w("location_preps"))
+            hit = _place_hit(child, view, loc)
+            if hit is not None and all(h != hit for h, _, _ in found):
                 found.append((hit, child, depth))
             if depth < 8:
                 queue.append((child, depth + 1, loc))
@@ -291,9 +309,27 @@ def most_specific_place(found: list[tuple[Hit, Token, int]], view: EntityView) -
     return best[0].key, best[1]
 
 
+def _date_span(child: Token) -> Span | None:
+    return next((e for e in child.doc.ents if e.start <= child.i < e.end), None)
+
+
+def _date_branch(child: Token, node: Token) -> str:
+    """How ``dates_under`` treats a child: "date", "list" (an item of a coordinated object list,
+    which is no clause), "follow", or "skip"."""
+    if child.ent_type_ == "DATE":
+        return "date"
+    noun_conj = child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and node.pos_ in ("NOUN", "PROPN")
+    if noun_conj:
+        return "list"
+    if (child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass")) and child.dep_ not in ("npadvmod", "poss"):
+        return "skip"
+    if child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp", "dobj"):
+        return "follow"
+    return "skip"
+
+
 def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
     """DATE entities attached to ``token`` directly or through a preposition (not inside clauses)."""
-    doc = token.doc
     found: list[Span] = []
     queue = [(token, 0)]
     seen = {token.i}
@@ -303,21 +339,16 @@ def dates_under(token: Token, stop: set[int], max_depth: int = 3) -> list[Span]:
             if child.i in seen or child.i in stop:
                 continue
             seen.add(child.i)
-            # a coordinated object list ("the port, the airport and a fuel depot on Tuesday") is no clause
-            noun_conj = child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and node.pos_ in ("NOUN", "PROPN")
-            if (child.dep_ in CLAUSE_DEPS or child.dep_ in ("nsubj", "nsubjpass")) and not (
-                    child.dep_ in ("npadvmod", "poss") or child.ent_type_ == "DATE" or noun_conj):
-                continue
-            if child.ent_type_ == "DATE":
-                span = next((e for e in doc.ents if e.start <= child.i < e.end), None)
+            kind = _date_branch(child, node)
+            if kind == "date":
+                span = _date_span(child)
                 if span is not None and span not in found:
                     found.append(span)
                 if depth < max_depth and child.dep_ in ("advmod", "npadvmod", "prep"):
-                    queue.append((child, depth + 1))  # "Earlier on" + "Tuesday": two spans, one expression
-                continue
-            if noun_conj:
+                    queue.append((child, depth + 1))  # "Earlier on" + a weekday: two spans, one expression
+            elif kind == "list":
                 queue.append((child, depth))  # a list's items stand where its first item stands
-            elif depth < max_depth and child.dep_ in ("prep", "pobj", "npadvmod", "advmod", "poss", "pcomp", "dobj"):
+            elif kind == "follow" and depth < max_depth:
                 queue.append((child, depth + 1))
     return found
 
@@ -326,33 +357,40 @@ def in_sentence(sent: Span, token: Token) -> bool:
     return sent.start <= token.i < sent.end
 
 
-COLLECTIVE_NOUNS = {"country", "countries", "state", "states", "nation", "nations", "government", "governments",
-                    "neighbour", "neighbours", "neighbor", "neighbors", "capital", "capitals"}
-NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+def counted_noun(subject: Token) -> int | None:
+    """The count of a collective plural ("the four states", "both capitals"), else None."""
+    if subject.lemma_.lower() not in _w("collective_nouns") and subject.lower_ not in _w("collective_nouns"):
+        return None
+    from kg.extract.casualties import word_number
+
+    for child in subject.children:
+        if child.dep_ == "nummod" and (value := word_number(child.lower_)) is not None and value >= 2:
+            return value
+    return 2 if any(c.lower_ == "both" for c in subject.children) else None
+
+
+def states_before(doc, start: int, end: int, view: EntityView) -> list[tuple[str, Token]]:
+    """The States named between two token offsets, each once, in the order of their last mention."""
+    states: list[tuple[str, Token]] = []
+    for token in doc[start:end]:
+        hit = view.at(token)
+        key = view.state_of(hit.key) if hit is not None and hit.type == "State" else None
+        if key is not None and (not states or states[-1][0] != key):
+            states = [s for s in states if s[0] != key] + [(key, token)]
+    return states
 
 
 def distributive_subject(verb: Token, view: EntityView) -> list[Role]:
-    """"... of Mali, Burkina Faso and Niger - announced that all three countries were recalling ...": a
-    counted plural subject stands for the last that many States named before it (in this sentence or
-    the one before), each acting on its own; [] when the count does not fit."""
+    """A counted plural subject ("the four states were withdrawing ...") stands for the last that
+    many States named before it (in this sentence or the one before), each acting on its own; []
+    when the count does not fit."""
     for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-        if subject.lemma_.lower() not in COLLECTIVE_NOUNS and subject.lower_ not in COLLECTIVE_NOUNS:
-            continue
-        count = next((NUMBER_WORDS[c.lower_] for c in subject.children
-                      if c.dep_ == "nummod" and c.lower_ in NUMBER_WORDS), None)
-        if count is None and any(c.lower_ == "both" for c in subject.children):
-            count = 2
+        count = counted_noun(subject)
         if count is None:
             continue
         sents = list(verb.doc.sents)
         here = next(i for i, s in enumerate(sents) if s.start <= verb.i < s.end)
-        start = sents[max(0, here - 1)].start
-        states: list[tuple[str, Token]] = []
-        for token in verb.doc[start:subject.i]:
-            hit = view.at(token)
-            key = view.state_of(hit.key) if hit is not None and hit.type == "State" else None
-            if key is not None and (not states or states[-1][0] != key):
-                states = [s for s in states if s[0] != key] + [(key, token)]
+        states = states_before(verb.doc, sents[max(0, here - 1)].start, subject.i, view)
         if len(states) >= count:
             return [Role(key, token, 0.6) for key, token in states[-count:]]
     return []

@@ -8,18 +8,23 @@ bad file never stops a build.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from kg.config import Settings
 from kg.ingest.clean import clean_text
 from kg.ingest.manifest import Manifest, load_manifest
-from kg.ingest.readers import NOT_ARTICLES, SUFFIXES, ReadError, read_file
-from kg.records import Document, DocumentMeta, Skipped
+from kg.ingest.readers import NOT_ARTICLES, SUFFIXES, ReadError, count_records, file_kind, read_file
+from kg.records import Document, DocumentMeta, DroppedField, Skipped
 
-__all__ = ["Manifest", "load_manifest", "read_inputs", "make_document", "clean_text", "folder_manifest", "SUFFIXES"]
+__all__ = [
+    "Manifest", "load_manifest", "read_inputs", "make_document", "clean_text", "folder_manifest", "SUFFIXES",
+    "count_records", "iter_files",
+]
 
 
 # Characters XML 1.0 cannot carry at all (C0 controls but tab/newline, U+FFFE/U+FFFF): left in the text,
@@ -28,10 +33,28 @@ __all__ = ["Manifest", "load_manifest", "read_inputs", "make_document", "clean_t
 _NOT_XML = {c: " " for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF]} | {0x0B: "\n", 0x0C: "\n"}
 
 
-def make_document(name: str, text: str, meta: DocumentMeta) -> Document:
+_SURROGATES = {c: "\ufffd" for c in range(0xD800, 0xE000)}
+
+
+def _needs_cleaning(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return any(ord(c) < 0x20 or c in "\ufffe\uffff" for c in value)
+
+
+def graph_text(value: str) -> str:
+    """A name for the graph: a file name's undecodable bytes (kept by Python as lone surrogates, which no
+    RDF serialiser can write) become U+FFFD and characters XML cannot carry become spaces."""
+    return value.translate(_NOT_XML | _SURROGATES) if _needs_cleaning(value) else value
+
+
+def make_document(name: str, text: str, meta: DocumentMeta, dropped: tuple[DroppedField, ...] = ()) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_NOT_XML)
     doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(id=doc_id, name=name, text=text, clean_text=clean_text(text), meta=meta)
+    name, meta = graph_text(name), replace(meta, source=graph_text(meta.source))
+    return Document(id=doc_id, name=name, text=text, clean_text=clean_text(text), meta=meta, dropped=dropped)
 
 
 def _is_article_file(path: Path) -> bool:
@@ -71,19 +94,49 @@ def iter_files(inputs: Iterable[Path]) -> Iterator[Path | Skipped]:
 
 
 def _folder_files(folder: Path) -> Iterator[Path | Skipped]:
+    """The regular article files under ``folder``, then every entry that had to be left out, named.
+
+    Pipes, sockets and devices are named whatever they are called (reading one would block or never
+    end); a dangling link or a link loop is named when its name says it is an article. Other files
+    whose names say they are not articles are passed over in silence, like any picture or stylesheet.
+    """
     errors: list[OSError] = []
-    found = []
+    found: list[Path] = []
+    left_out: list[Skipped] = []
     for root, _dirs, files in os.walk(folder, onerror=errors.append):  # symlinked folders are not followed
         for name in files:
             path = Path(root) / name
+            is_article = _is_article_file(path)
             try:
-                if _is_article_file(path) and path.is_file():
-                    found.append(path)
+                info = os.stat(path)  # follows a link to what it names
             except OSError as exc:
-                errors.append(exc)
+                if exc.errno == errno.ELOOP:
+                    if is_article:
+                        left_out.append(Skipped(str(path), "a symbolic link loop: it never reaches a file"))
+                elif exc.errno == errno.ENOENT and os.path.islink(path):
+                    if is_article:
+                        left_out.append(Skipped(str(path), f"a dangling symbolic link: {_link_target(path)} "
+                                                           "does not exist"))
+                else:
+                    errors.append(exc)
+                continue
+            kind = file_kind(info.st_mode)
+            if kind is None:
+                if is_article:
+                    found.append(path)
+            elif kind != "a folder":
+                left_out.append(Skipped(str(path), f"{kind}, not an article: not read (it would block or never end)"))
     yield from sorted(found)
+    yield from sorted(left_out, key=lambda s: s.name)
     for error in errors:
         yield Skipped(str(error.filename or folder), f"cannot list folder: {error.strerror or error}")
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "its target"
 
 
 def read_inputs(
@@ -100,7 +153,7 @@ def read_inputs(
                 if isinstance(article, Skipped):
                     yield article
                     continue
-                name, text, meta = article
+                name, text, meta, dropped = article
                 meta = manifest.apply(item, meta)
                 if not text.strip():
                     yield Skipped(name, "empty: no article text")
@@ -110,7 +163,7 @@ def read_inputs(
                     yield Skipped(name, f"a single line of {longest:,} characters, over the limit of "
                                         f"{settings.max_line_chars:,} (KG_MAX_LINE_CHARS): not an article")
                     continue
-                yield make_document(name, text, meta)
+                yield make_document(name, text, meta, dropped)
         except ReadError as exc:
             yield Skipped(str(item), str(exc))
         except Exception as exc:  # a reader bug or a broken library must cost one file, not the build

@@ -8,26 +8,30 @@ from __future__ import annotations
 
 import trafilatura
 
-from kg.ingest.readers import parse_date
-from kg.records import DocumentMeta
+from kg.ingest.metadata import check_fields
+from kg.records import DocumentMeta, DroppedField
 
 
-def extract_article(html: str, source: str) -> tuple[str, DocumentMeta]:
+def extract_article(html: str, source: str) -> tuple[str, DocumentMeta, tuple[DroppedField, ...]]:
+    """The article text, its metadata, and the metadata values of the page that could not be used."""
     result = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=False, favor_precision=True, with_metadata=True
     )
     if result is None:
-        return "", DocumentMeta(source=source)
+        return "", DocumentMeta(source=source), ()
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     text = data.get("text") or ""
     title = data.get("title") or None
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
-    meta = DocumentMeta(
-        source=data.get("url") or source,
-        url=data.get("url") or None,
-        title=title,
-        publisher=data.get("sitename") or None,
-        date=parse_date(data.get("date")),
+    kept, dropped = check_fields(
+        {"url": data.get("url"), "title": title, "publisher": data.get("sitename"), "date": data.get("date")}
     )
-    return text, meta
+    meta = DocumentMeta(
+        source=kept.get("url") or source,
+        url=kept.get("url"),
+        title=kept.get("title"),
+        publisher=kept.get("publisher"),
+        date=kept.get("date"),
+    )
+    return text, meta, tuple(DroppedField(source, name, reason) for name, reason in dropped)

@@ -3,8 +3,8 @@
 IRIs under the configurable base (default ``https://w3id.org/conflict-kg/id/``):
 
 * entities ``state/iran``, ``group/jaish-al-adl``, ``person/...``, ``place/...``, ``org/...``
-  and events ``event/<yyyy-mm-dd|undated>-<principal>-<type>-<territory|target>`` are minted by
-  ``kg.resolve``;
+  and events ``event/[<yyyy-mm-dd>-][<principal>-]<type>[-<territory|target>]`` are minted by
+  ``kg.resolve`` (an event's parts only as its first report stated them: ``kg.resolve.names.event_slug``);
 * documents ``source/<sha256[:16]>`` and their graphs ``graph/<sha256[:16]>`` (from the text's
   hash, so the same article is the same document in every run);
 * statements ``statement/<sha256(graph|s|p|o|start|end)[:24]>`` (deterministic);

@@ -38,6 +38,7 @@ from kg.rdf.terms import (
     LABEL,
     PROV,
     RDF,
+    RDFS,
     SAME_AS,
     SCHEMA,
     SEM,
@@ -213,6 +214,8 @@ def document_triples(resolved: ResolvedDocument, base: str, run: RunInfo) -> lis
         add(ox.Triple(st, ckg("confidence"), typed(f"{max(0.0, min(1.0, ev.confidence)):.3f}", "decimal")))
         if ev.attributed_to and ev.attributed_to in iris:
             add(ox.Triple(st, ckg("attributedTo"), n(iris[ev.attributed_to])))
+        if getattr(ev, "note", None):
+            add(ox.Triple(st, n(RDFS + "comment"), ox.Literal(ev.note)))
     return out
 
 

@@ -4,7 +4,7 @@ The rule (weights and thresholds in ``data/coref.json``):
 
 * **Blocking.** A mention is compared only with nodes of the same category (Attack or
   DiplomaticAction) that share a principal: its perpetrator (attacks) or actor (diplomatic
-  actions), or the State that principal is affiliated with ("the Pakistani military" -> Pakistan).
+  actions), or the State that principal is affiliated with (a state's army -> the state).
   Within a block, nodes are found by date (+/- the tolerance), by territory and by target, so the
   work per mention stays constant however many events the graph holds.
 * **Conflicts rule a node out**: dates further apart than the tolerance (1 day for attacks,
@@ -16,6 +16,10 @@ The rule (weights and thresholds in ``data/coref.json``):
   target/recipient 2, same specific location 1, a specific type in common 1. The best node wins
   if it reaches the threshold: 3 when both are dated, else 2 - so an undated mention ("on Thursday"
   in an article with no date) joins the dated node when perpetrator plus territory or target agree.
+* **Unattributed**: a report naming no perpetrator meets an attributed node only on the same day
+  with strong agreement (``threshold.unattributed``); two reports that both name none and are not
+  both dated are looked up by territory and merge only with the same territory, target and type or
+  place (``threshold.unattributed_undated``).
 * **Ambiguity**: if an undated mention fits several nodes equally well, it is not merged (a new
   node is made) rather than guessing. Within one document each node takes at most one mention,
   because the extractor has already merged the mentions of one document.
@@ -30,7 +34,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from kg.resolve.known import KnownEvent
-from kg.resolve.names import DATA_DIR, camel_words, claim_iri, slug
+from kg.resolve.names import DATA_DIR, camel_words, claim_iri, event_slug, slug
 
 CATEGORIES = ("Attack", "DiplomaticAction")
 
@@ -99,8 +103,14 @@ class EventIndex:
             for d in m.dates:
                 for delta in range(-tolerance, tolerance + 1):
                     found |= self.by_date.get((*block, d + timedelta(days=delta)), set())
+            if not p and m.dates:
+                continue  # a dated report naming no attacker meets others by its day (below)
             if not p:
-                continue  # without a principal only a shared date can bring events together
+                # an undated report naming no attacker: only other such reports of the same territory,
+                # scored strictly (match)
+                for t in m.territories:
+                    found |= self._bounded(self.by_territory.get((*block, t), set()), m)
+                continue
             for t in m.territories:
                 found |= self._bounded(self.by_territory.get((*block, t), set()), m)
             for t in others:
@@ -126,58 +136,67 @@ class EventIndex:
             return {i for i in iris if not self.nodes[i].dates or any(low <= d <= high for d in self.nodes[i].dates)}
         return set(iris)
 
-    def score(self, m: Mention, iri: str) -> tuple[int | None, list[str]]:
-        """Score of node ``iri`` for mention ``m``, or None when they conflict; with the reasons."""
+    def _date_score(self, m: Mention, node: KnownEvent) -> tuple[int | None, str]:
         rules = coref_rules()
-        weights = rules["weights"]
-        node = self.nodes[iri]
-        if node.category != m.category:
-            return None, ["different category"]
+        if not (m.dates and node.dates):
+            return 0, ""
         tolerance = rules["date_tolerance_days"].get(m.category, 0)
-        score, why = 0, []
-        if m.dates and node.dates:
-            gap = min(abs((a - b).days) for a in m.dates for b in node.dates)
-            if gap > tolerance:
-                return None, [f"dates {gap} days apart"]
-            score += weights["same_date"] if gap == 0 else weights["near_date"]
-            why.append("same date" if gap == 0 else f"dates {gap} day apart")
-        territories = self.territories[iri]
-        if m.territories and territories:
-            if not m.territories & territories:
-                return None, ["different territory"]
-            score += weights["same_territory"]
-            why.append("same territory")
-        specific_m, specific_n = m.types - set(CATEGORIES), node.types - set(CATEGORIES)
-        pair = symmetric(m.types & node.types, m.category)
-        if pair:
+        gap = min(abs((a - b).days) for a in m.dates for b in node.dates)
+        if gap > tolerance:
+            return None, f"dates {gap} days apart"
+        weights = rules["weights"]
+        return (weights["same_date"], "same date") if gap == 0 else (weights["near_date"], f"dates {gap} day apart")
+
+    def _party_score(self, m: Mention, node: KnownEvent) -> tuple[int | None, str]:
+        """Targets or recipients: a conflict rules the node out; a shared one scores."""
+        weight = coref_rules()["weights"]["same_target"]
+        if symmetric(m.types & node.types, m.category):
             # one call seen from both sides: actor and recipient as an unordered pair of parties
             mine, theirs = m.principals | m.targets, node.principals | node.targets
             for own, other in ((m.principals, theirs), (m.targets, theirs), (node.principals, mine),
                                (node.targets, mine)):
                 if own and other and not own & other:
-                    return None, ["different parties"]
-            if m.targets & theirs:
-                score += weights["same_target"]
-                why.append("same parties")
-        elif m.category == "DiplomaticAction":
+                    return None, "different parties"
+            return (weight, "same parties") if m.targets & theirs else (0, "")
+        if m.category == "DiplomaticAction":
             if m.targets and node.targets and not m.targets & node.targets:
-                return None, ["different recipient"]
+                return None, "different recipient"
         else:
-            own = m.targets - m.target_states
-            other = node.targets - self.states
+            own, other = m.targets - m.target_states, node.targets - self.states
             if own and other and not own & other:
-                return None, ["different target"]
-        if m.targets & node.targets and not pair:
-            score += weights["same_target"]
-            why.append("same target" if m.category == "Attack" else "same recipient")
+                return None, "different target"
+        if m.targets & node.targets:
+            return weight, "same target" if m.category == "Attack" else "same recipient"
+        return 0, ""
+
+    def _type_score(self, m: Mention, node: KnownEvent) -> tuple[int | None, str]:
+        rules = coref_rules()
+        specific_m, specific_n = m.types - set(CATEGORIES), node.types - set(CATEGORIES)
         if rules["require_type_overlap"].get(m.category) and specific_m and specific_n and not specific_m & specific_n:
-            return None, ["different type"]
-        if specific_m & specific_n:
-            score += weights["same_type"]
-            why.append("same type")
+            return None, "different type"
+        return (rules["weights"]["same_type"], "same type") if specific_m & specific_n else (0, "")
+
+    def score(self, m: Mention, iri: str) -> tuple[int | None, list[str]]:
+        """Score of node ``iri`` for mention ``m``, or None when they conflict; with the reasons."""
+        weights = coref_rules()["weights"]
+        node = self.nodes[iri]
+        if node.category != m.category:
+            return None, ["different category"]
+        territories = self.territories[iri]
+        parts = [self._date_score(m, node)]
+        if m.territories and territories:
+            parts.append((weights["same_territory"], "same territory") if m.territories & territories
+                         else (None, "different territory"))
+        parts += [self._party_score(m, node), self._type_score(m, node)]
         if self._places(m.locations - m.territories) & self._places(node.locations - territories):
-            score += weights["same_location"]  # the same place, or one inside the other (a district of a city)
-            why.append("same location")
+            parts.append((weights["same_location"], "same location"))  # the same place, or one inside the other
+        score, why = 0, []
+        for value, reason in parts:
+            if value is None:
+                return None, [reason]
+            score += value
+            if reason:
+                why.append(reason)
         return score, why
 
     def match(self, m: Mention, taken: set[str]) -> tuple[str | None, str]:
@@ -189,6 +208,8 @@ class EventIndex:
                 continue
             dated = bool(m.dates and self.nodes[iri].dates)
             threshold = rules["threshold"]["dated" if dated else "undated"]
+            if not dated and not m.principals and not self.nodes[iri].principals:
+                threshold = rules["threshold"]["unattributed_undated"]
             if m.category == "Attack" and bool(m.principals) != bool(self.nodes[iri].principals):
                 threshold = rules["threshold"].get("unattributed", threshold)  # one side names no attacker
                 if not (m.territories and self.territories[iri]):
@@ -220,11 +241,9 @@ class EventIndex:
 
     # -- minting -----------------------------------------------------------------------------
     def mint(self, m: Mention, principal: str | None, other: str | None, doc_id: str) -> str:
-        when = min(m.dates).isoformat() if m.dates else "undated"
-        parts = [when, principal or "unknown", slug(camel_words(primary_type(m.types, m.category)))]
-        if other:
-            parts.append(other)
-        return claim_iri(self.used_iris, f"{self.base}event/{'-'.join(parts)}", f"{doc_id}|{m.key}")
+        when = min(m.dates).isoformat() if m.dates else None
+        name = event_slug(when, principal, slug(camel_words(primary_type(m.types, m.category))), other)
+        return claim_iri(self.used_iris, f"{self.base}event/{name}", f"{doc_id}|{m.key}")
 
 
 def principals_of(direct: set[str], entities: dict, states: set[str]) -> set[str]:

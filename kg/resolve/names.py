@@ -165,6 +165,21 @@ def slug(text: str, max_length: int = 60) -> str:
     return value or "unnamed"
 
 
+def event_slug(when: str | None, principal: str | None, type_slug: str, other: str | None) -> str:
+    """The readable part of a new event's IRI: ``2024-01-16-iran-drone-strike-pakistan``.
+
+    An IRI is minted once, from the first report of the event, and never changes (other graphs and
+    other people's data point at it), so it must not say anything a later report can contradict.
+    It holds what the first report *stated* (its date, principal, type, territory or target) and
+    leaves out what it did not: no ``undated-`` when the first report gave no date, no ``unknown``
+    when it named no attacker. A later source that dates or attributes the event adds ``ckg:date``
+    or ``ckg:perpetrator`` to the same node, and the IRI stays true. (The alternative, an alias
+    IRI tied by ``owl:sameAs``, would split the event's facts over two names.) A date in the IRI is
+    the first report's, not a verdict: when sources disagree the ``ckg:date`` values say so.
+    """
+    return "-".join(part for part in (when, principal, type_slug, other) if part)
+
+
 def claim_iri(used: set[str], iri: str, seed: str) -> str:
     """``iri``, or ``iri`` with a short hash of ``seed`` when another node already holds it, so two
     different things with the same readable name never share an IRI (and stay stable run after run)."""

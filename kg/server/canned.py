@@ -10,20 +10,20 @@ format /sparql offers (``Accept`` or ``format=``), under the same safety checks 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg.config import QUERIES_DIR
 from kg.query import sparql_term
 from kg.server import negotiation
 from kg.server.safety import tokens
 
-bp = Blueprint("canned", __name__)
+bp = Blueprint("canned", __name__, template_folder="templates")
+XSD = "http://www.w3.org/2001/XMLSchema#"
 HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$", re.IGNORECASE)
 NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 
@@ -77,23 +77,19 @@ def find(name: str) -> Canned | None:
     return parse(path) if path.is_file() else None
 
 
+def _wants_html() -> bool:
+    """A browser (HTML preferred) that did not ask for a format by name."""
+    return negotiation.prefers_html(request.headers.get("Accept")) and not request.args.get("format")
+
+
 @bp.route("/queries", methods=["GET", "HEAD"])
 @bp.route("/queries/", methods=["GET", "HEAD"])
 def listing() -> Response:
     queries = all_queries()
-    if negotiation.prefers_html(request.headers.get("Accept")) and request.args.get("format") != "json":
-        items = "".join(
-            f"<li><a href='{html.escape(url_for('canned.run', name=q.name))}'>{html.escape(q.title)}</a>"
-            f" <small>({html.escape(q.name)}{_params_note(q)})</small><br>{html.escape(q.description)}</li>"
-            for q in queries)
-        return Response(f"<!doctype html><meta charset=utf-8><title>Canned queries</title><h1>Canned queries</h1>"
-                        f"<ul>{items}</ul>", mimetype="text/html")
+    if _wants_html():
+        return Response(render_template("queries.html", queries=queries), mimetype="text/html")
     body = [{**asdict(q), "url": url_for("canned.run", name=q.name, _external=True)} for q in queries]
     return Response(json.dumps(body, indent=1, ensure_ascii=False), mimetype="application/json")
-
-
-def _params_note(query: Canned) -> str:
-    return "; parameters: " + html.escape(", ".join(p["name"] for p in query.params)) if query.params else ""
 
 
 @bp.route("/queries/<name>.rq", methods=["GET", "HEAD"])
@@ -101,6 +97,8 @@ def source(name: str) -> Response:
     query = find(name)
     if query is None:
         return Response(f"no canned query named {name!r}\n", status=404, mimetype="text/plain")
+    if negotiation.prefers_html(request.headers.get("Accept")):  # a browser shows it instead of saving it
+        return Response(query.text, content_type="text/plain; charset=utf-8")
     return Response(query.text, mimetype="application/sparql-query")
 
 
@@ -121,7 +119,149 @@ def run(name: str) -> Response:
         text = bind_parameters(query.text, substitutions)
     except ValueError as exc:
         return Response(f"{exc}\n", status=400, mimetype="text/plain")
+    if _wants_html():
+        return results_page(query, text, substitutions)
     return answer_query(text, {})
+
+
+# -- the results as a page ---------------------------------------------------------------------------
+MAX_PAGE_ROWS = 1000  # rows drawn on the HTML page; the CSV and JSON links carry all of them
+MAX_CHOICES = 2000  # suggestions offered for one parameter
+# Asked of the shared answer path: SELECT/ASK as SPARQL JSON, CONSTRUCT/DESCRIBE as N-Triples.
+PAGE_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a result row as the page shows it: ``href`` only for /id/ or http(s) links."""
+
+    text: str
+    href: str | None = None
+    title: str | None = None
+    number: bool = False
+
+
+def results_page(query: Canned, text: str, values: dict[str, str]) -> Response:
+    """The answer of a canned query as an HTML table (what a browser gets at /queries/<name>), with
+    a form for its parameters; computed by the same path as /sparql, under the same limits."""
+    from kg.server.sparql import answer
+
+    state = current_app.extensions["kg"]
+    result = answer(state, text, {}, PAGE_ACCEPT, None)
+    columns: list[str] = []
+    rows: list[list[Cell]] = []
+    error = None
+    total = 0
+    if result.status != 200:
+        error = result.body.decode("utf-8", "replace").strip()
+    else:
+        kind = dict(result.headers).get("Content-Type", "")
+        columns, terms = _parse_answer(result.body, kind)
+        total = len(terms)
+        base = state.config.base
+        labels = _labels(state.store, [t for row in terms[:MAX_PAGE_ROWS] for t in row], base)
+        rows = [[_cell(t, base, labels) for t in row] for row in terms[:MAX_PAGE_ROWS]]
+    links = {fmt: url_for("canned.run", name=query.name, format=fmt, **values) for fmt in ("csv", "json", "tsv")}
+    form = [_param_field(state.store, p, values.get(p["name"], "")) for p in query.params]
+    body = render_template("canned.html", query=query, columns=columns, rows=rows, total=total, error=error,
+                           status=result.status, form=form, links=links, shown=min(total, MAX_PAGE_ROWS))
+    return Response(body, status=200 if error is None else result.status, mimetype="text/html")
+
+
+def _parse_answer(body: bytes, content_type: str) -> tuple[list[str], list[list]]:
+    import pyoxigraph as ox
+
+    if content_type.startswith("application/n-triples"):
+        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        return ["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in triples]
+    data = json.loads(body)
+    if "boolean" in data:
+        return ["answer"], [[ox.Literal("true" if data["boolean"] else "false")]]
+    names = data["head"]["vars"]
+    rows = []
+    for binding in data["results"]["bindings"]:
+        rows.append([_term(binding.get(name)) for name in names])
+    return names, rows
+
+
+def _term(value: dict | None):
+    import pyoxigraph as ox
+
+    if value is None:
+        return None
+    if value["type"] == "uri":
+        return ox.NamedNode(value["value"])
+    if value["type"] == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
+
+
+NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
+                             "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                             "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def _labels(store, terms, base: str) -> dict[str, str]:
+    """Names of the IRIs a page shows (only the rows drawn): labels, documents' headlines or file
+    names, ontology terms' labels; looked up in batches like the entity pages' (describe._Labeller)."""
+    import pyoxigraph as ox
+
+    from kg.server.describe import _Labeller
+
+    labeller = _Labeller(store, base)
+    labeller.fetch({t.value for t in terms if isinstance(t, ox.NamedNode)})
+    return labeller.labels
+
+
+def _cell(term, base: str, labels: dict[str, str]) -> Cell:
+    import pyoxigraph as ox
+
+    from kg.server.describe import local_href
+
+    if term is None:
+        return Cell("")
+    if isinstance(term, ox.NamedNode):
+        href = local_href(term.value, base)
+        return Cell(labels.get(term.value) or _short(term.value, base), href, term.value)
+    if isinstance(term, ox.BlankNode):
+        return Cell("_:" + term.value)
+    datatype = term.datatype.value if term.datatype is not None else None
+    plain = datatype in (None, XSD + "string")
+    title = f"@{term.language}" if term.language else None if plain else _short(datatype, base)
+    return Cell(term.value, None, title, datatype in NUMERIC)
+
+
+def _short(iri: str, base: str) -> str:
+    from kg.store import PREFIXES
+
+    if iri.startswith(base):
+        return iri[len(base):]
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _param_field(store, param: dict[str, str], value: str) -> dict:
+    """A form field for a parameter; one named like an ontology class (``actor``, ``event``,
+    ``place``) suggests that class's members by label, so an analyst picks instead of typing IRIs."""
+    from kg import vocab
+    from kg.config import ONTOLOGY_NS
+    from kg.query import select
+
+    choices: list[tuple[str, str]] = []
+    cls = next((c for c in sorted(vocab.CLASSES) if c.lower() == param["name"].lower()), None)
+    if cls is not None:
+        members = " ".join(f"<{ONTOLOGY_NS}{c}>" for c in sorted({cls} | vocab.subclasses(cls)))
+        rows = select(store, f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?t {{ {members} }} ?x a ?t ; "
+                             f"rdfs:label ?l }} GROUP BY ?x ORDER BY LCASE(STR(?label)) LIMIT {MAX_CHOICES}")
+        choices = [(r["x"].value, r["label"].value) for r in rows if r["label"] is not None]
+    return {"name": param["name"], "description": param["description"], "value": value, "choices": choices,
+            "kind": cls}
 
 
 def bind_parameters(text: str, values: dict[str, str]) -> str:

@@ -55,7 +55,8 @@ class ContestedFact:
 @dataclass
 class DashboardData:
     sources: int = 0
-    entities: int = 0
+    entities: int = 0  # actors, places and events: kg.server.description.entity_counts, as in VoID
+    actors_and_places: int = 0
     events: int = 0
     triples: int = 0
     entities_by_type: list[tuple[str, int]] = field(default_factory=list)
@@ -80,14 +81,18 @@ def _count(store: KGStore, sparql: str) -> int:
     return int(rows[0].get("n", 0)) if rows else 0
 
 
-def dashboard_data(store: KGStore, top: int = 12) -> DashboardData:
+def dashboard_data(store: KGStore, top: int = 12, counts=None) -> DashboardData:
+    """``counts`` (an ``EntityCounts``) is the server's cached one when given, so the dashboard and
+    VoID show the very same numbers; without it they are counted by the same function."""
+    from kg.server.description import entity_counts
+
     events, actors = subclasses("Event"), subclasses("Actor")
     entity_classes = sorted(set(actors) | set(subclasses("Place")))
     data = DashboardData(triples=len(store))
     data.sources = _count(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a ckg:SourceDocument }")
     typed = "WHERE {{ VALUES ?t {{ {} }} ?e a ?t }}"
-    data.entities = _count(store, "SELECT (COUNT(DISTINCT ?e) AS ?n) " + typed.format(_values(entity_classes)))
-    data.events = _count(store, "SELECT (COUNT(DISTINCT ?e) AS ?n) " + typed.format(_values(events)))
+    counts = counts or entity_counts(store)
+    data.entities, data.actors_and_places, data.events = counts.total, counts.actors_and_places, counts.events
     for key, classes in (("entities_by_type", entity_classes), ("events_by_type", [e for e in events if e != "Event"])):
         rows = _rows(store, "SELECT ?t (COUNT(DISTINCT ?e) AS ?n) " + typed.format(_values(classes))
                      + " GROUP BY ?t ORDER BY DESC(?n) ?t")

@@ -33,6 +33,7 @@ DCT = PREFIXES["dcterms"]
 MAX_FACTS = 2000  # outgoing triples read for one entity
 MAX_INCOMING = 300  # incoming links shown
 MAX_RELATED = 50  # related events shown
+MAX_REPORTED = 500  # statements shown on a source page, or attributed to an entity
 # Shown in their own fields of the view rather than as facts.
 SPECIAL = {RDF + "type", RDFS + "label", SKOS + "altLabel", OWL + "sameAs"}
 EVENT_ROLES = ("perpetrator", "target", "actor", "recipient")
@@ -43,11 +44,12 @@ PLACE_CLASSES = {ONTOLOGY_NS + c for c in ("Place", "State")}
 
 @dataclass(frozen=True)
 class Link:
-    """An IRI with its label; ``href`` is where a browser goes (``/id/...`` for IRIs under the base)."""
+    """An IRI with its label; ``href`` is where a browser goes (``/id/...`` for IRIs under the base),
+    None when the IRI is not one a browser may follow (see :func:`web_href`)."""
 
     iri: str
     label: str
-    href: str
+    href: str | None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class ExternalLink:
     iri: str
     label: str
     kind: str
+
+    @property
+    def href(self) -> str | None:
+        return web_href(self.iri)
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,15 @@ class SourceRef:
     issued: str | None = None  # ISO date
     url: str | None = None  # dcterms:source: the article's URL or file name
 
+    @property
+    def url_href(self) -> str | None:
+        return web_href(self.url)
+
+    @property
+    def heading(self) -> str:
+        """What names the document to a reader: its headline, else its URL or file name."""
+        return self.title or self.url or self.document.label
+
 
 @dataclass(frozen=True)
 class EvidenceRef:
@@ -96,6 +111,17 @@ class EvidenceRef:
     char_end: int | None
     source: SourceRef | None
     attributed_to: Link | None = None
+
+
+@dataclass(frozen=True)
+class ReportedFact:
+    """A fact as one source reported it: an ``rdf:Statement`` read back as subject, property, value
+    and the evidence behind it. Statements are shown this way, never as neighbours named by a hash."""
+
+    subject: Link
+    property: Link
+    value: Value
+    evidence: EvidenceRef
 
 
 @dataclass
@@ -147,17 +173,41 @@ class EntityView:
     is_document: bool = False
     is_graph: bool = False
     graph_triples: int = 0  # for a named graph IRI: how many triples it holds
+    is_statement: bool = False
+    statement: ReportedFact | None = None  # for an rdf:Statement IRI: the fact it reifies
+    attributed: list[ReportedFact] = field(default_factory=list)  # statements attributed to this entity
+    attributed_truncated: bool = False
+    reported: list[ReportedFact] = field(default_factory=list)  # for a document: the facts it reported
+    reported_truncated: bool = False
+
+    @property
+    def document(self) -> SourceRef | None:
+        """For a source document: its own metadata (headline, publisher, date, URL)."""
+        return next((s for s in self.sources if s.document.iri == self.iri), None) if self.is_document else None
 
 
 # -- labels and links --------------------------------------------------------------------------------
-def local_href(iri: str, base: str) -> str:
+WEB_SCHEMES = ("http", "https")
+
+
+def web_href(iri: str | None) -> str | None:
+    """``iri`` when a browser may follow it: http(s) only. Data can hold any IRI scheme, and an
+    ``<a href="javascript:...">`` built from ``owl:sameAs <javascript:...>`` would run in this
+    site's origin when clicked; ``data:``, ``vbscript:``, ``file:`` and the rest are shown as text."""
+    if not iri:
+        return None
+    scheme, colon, _rest = iri.partition(":")
+    return iri if colon and scheme.lower() in WEB_SCHEMES else None
+
+
+def local_href(iri: str, base: str) -> str | None:
     """Where a browser on this server finds ``iri``: ``/id/<rest>`` for IRIs minted under ``base``,
-    ``/ontology#Term`` for ontology terms, the IRI itself for anything else."""
+    ``/ontology#Term`` for ontology terms, the IRI itself for other http(s) IRIs, else None (not a link)."""
     if iri.startswith(base):
         return "/id/" + iri[len(base):]
     if iri.startswith(ONTOLOGY_NS):
         return "/ontology#" + iri[len(ONTOLOGY_NS):]
-    return iri
+    return web_href(iri)
 
 
 def humanize(iri: str) -> str:
@@ -204,13 +254,20 @@ class _Labeller:
             if not chunk:
                 continue
             values = " ".join(sparql_iri(i) for i in chunk)
-            rows = select(self.store, f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }} "
-                                      f"?x rdfs:label ?l }} GROUP BY ?x")
+            # documents have no rdfs:label: their headline, else their URL or file name, names them
+            rows = select(self.store, f"SELECT ?x (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?title) "
+                                      f"(SAMPLE(?src) AS ?source) WHERE {{ VALUES ?x {{ {values} }} "
+                                      f"OPTIONAL {{ ?x rdfs:label ?l }} OPTIONAL {{ ?x dcterms:title ?t }} "
+                                      f"OPTIONAL {{ ?x dcterms:source ?src }} }} GROUP BY ?x")
             for row in rows:
-                if row["label"] is not None:
-                    self.labels[row["x"].value] = row["label"].value
+                name = row["label"] or row["title"] or row["source"]
+                if name is not None:
+                    self.labels[row["x"].value] = name.value
         for iri in todo:
-            self.labels.setdefault(iri, vocab.get(iri) or humanize(iri))
+            if iri not in self.labels:
+                # a name from the IRI's last segment reads well for http(s) IRIs; any other scheme
+                # (urn:, javascript:, ...) is not a link, so the whole IRI is what the reader sees
+                self.labels[iri] = vocab.get(iri) or (humanize(iri) if local_href(iri, self.base) else iri)
 
     def link(self, iri: str) -> Link:
         if iri not in self.labels:
@@ -255,11 +312,14 @@ def describe(store: KGStore, iri: str, base: str) -> EntityView:
     e = sparql_iri(iri)
     labeller = _Labeller(store, base)
     out_rows = select(store, f"SELECT ?p ?o WHERE {{ {e} ?p ?o }} LIMIT {MAX_FACTS}")
+    # Statements pointing here (ckg:attributedTo) are evidence, shown as such below, not neighbours.
     in_rows = select(store, f"SELECT ?s ?p WHERE {{ ?s ?p {e} FILTER(?p != rdf:subject && ?p != rdf:object "
-                            f"&& ?p != prov:wasDerivedFrom) }} LIMIT {MAX_INCOMING + 1}")
+                            f"&& ?p != prov:wasDerivedFrom) FILTER NOT EXISTS {{ ?s a rdf:Statement }} }} "
+                            f"LIMIT {MAX_INCOMING + 1}")
+    attributed = bool(select(store, f"SELECT ?st WHERE {{ ?st ckg:attributedTo {e} }} LIMIT 1"))
     graph_size = select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {e} {{ ?s ?p ?o }} }}")[0]["n"]
     is_graph = int(graph_size.value) > 0
-    if not out_rows and not in_rows and not is_graph:
+    if not out_rows and not in_rows and not is_graph and not attributed:
         return EntityView(iri=iri, label=humanize(iri), href=local_href(iri, base), found=False)
 
     # Which graphs state each outgoing triple, and the statements (evidence) behind them.
@@ -348,9 +408,49 @@ def describe(store: KGStore, iri: str, base: str) -> EntityView:
     view.is_event = bool(predicates & EVENT_PREDICATES) or bool(type_iris & EVENT_CLASSES)
     view.is_place = view.lat is not None or bool(type_iris & PLACE_CLASSES)
     view.is_document = ONTOLOGY_NS + "SourceDocument" in type_iris
+    view.is_statement = RDF + "Statement" in type_iris
     if view.is_event:
         view.related_events = _related_events(store, e, labeller)
+    if view.is_statement:
+        found, _ = _statements(store, f"VALUES ?st {{ {e} }}", labeller, 1)
+        view.statement = found[0] if found else None
+    if attributed:
+        view.attributed, view.attributed_truncated = _statements(
+            store, f"?st ckg:attributedTo {e} .", labeller, MAX_REPORTED)
+    if view.is_document:
+        view.reported, view.reported_truncated = _statements(
+            store, f"?st prov:wasDerivedFrom {e} .", labeller, MAX_REPORTED)
     return view
+
+
+def _statements(store: KGStore, pattern: str, labeller: _Labeller, limit: int) -> tuple[list[ReportedFact], bool]:
+    """The ``rdf:Statement``s matching ``pattern`` (on ``?st``), each with its fact and evidence, ordered
+    by subject, property and place in the text; and whether there were more than ``limit``."""
+    rows = select(store, f"""
+        SELECT ?st ?g ?s ?p ?o ?ev ?conf ?start ?end ?attr WHERE {{
+          GRAPH ?g {{ {pattern} ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+            OPTIONAL {{ ?st ckg:evidence ?ev }} OPTIONAL {{ ?st ckg:confidence ?conf }}
+            OPTIONAL {{ ?st ckg:charStart ?start }} OPTIONAL {{ ?st ckg:charEnd ?end }}
+            OPTIONAL {{ ?st ckg:attributedTo ?attr }} }}
+        }} LIMIT {limit * 4 + 1}""")
+    unique = list({(r["st"].value, r["g"].value): r for r in rows}.values())
+    sources = _sources(store, {r["g"].value for r in unique}, labeller)
+    iris = {r[k].value for r in unique for k in ("s", "p", "o", "attr") if r[k] is not None and r[k].is_iri}
+    labeller.fetch(iris)
+    facts = []
+    for row in unique:
+        if not row["s"].is_iri:
+            continue
+        attr = row["attr"]
+        evidence = EvidenceRef(statement=row["st"].value, sentence=row["ev"].value if row["ev"] else None,
+                               confidence=_float(row["conf"]), char_start=_int(row["start"]),
+                               char_end=_int(row["end"]), source=sources.get(row["g"].value),
+                               attributed_to=labeller.link(attr.value) if attr is not None and attr.is_iri else None)
+        facts.append(ReportedFact(labeller.link(row["s"].value), labeller.link(row["p"].value),
+                                  _value(row["o"], labeller), evidence))
+    facts.sort(key=lambda f: (f.subject.label.lower(), f.subject.iri, f.property.label.lower(),
+                              f.evidence.char_start if f.evidence.char_start is not None else -1))
+    return facts[:limit], len(facts) > limit or len(rows) > limit * 4
 
 
 def _sources(store: KGStore, graphs: set[str], labeller: _Labeller) -> dict[str, SourceRef]:
@@ -370,12 +470,13 @@ def _sources(store: KGStore, graphs: set[str], labeller: _Labeller) -> dict[str,
         for row in rows:
             doc = row["doc"].value
             title = row["title"].value if row["title"] else None
-            link = Link(doc, title or humanize(doc), local_href(doc, labeller.base))
+            source = row["source"].value if row["source"] else None
+            link = Link(doc, title or source or humanize(doc), local_href(doc, labeller.base))
             found[row["g"].value] = SourceRef(
                 document=link, graph=row["g"].value, title=title,
                 publisher=row["publisher"].value if row["publisher"] else None,
                 issued=row["issued"].value if row["issued"] else None,
-                url=row["source"].value if row["source"] else None,
+                url=source,
             )
     return found
 

@@ -30,10 +30,42 @@ FORMAT_IRIS = {
 MAX_LISTED_GRAPHS = 10_000
 
 
+@dataclass(frozen=True)
+class EntityCounts:
+    """How many things the graph is about: the one definition the dashboard and VoID both show."""
+
+    total: int = 0  # actors, places and events
+    actors_and_places: int = 0
+    events: int = 0
+
+
+ENTITY_ROOTS = ("Actor", "Place", "Event")  # ontology classes whose members are the graph's entities
+
+
+def _members(roots: tuple[str, ...]) -> str:
+    from kg import vocab
+
+    names = sorted({n for root in roots for n in ({root} | vocab.subclasses(root))})
+    return " ".join(f"<{ONTOLOGY_NS}{n}>" for n in names)
+
+
+def entity_counts(store) -> EntityCounts:
+    """Entities are the nodes typed with an ontology class under Actor, Place or Event (by the
+    ontology's hierarchy, so a new event type counts without a code change); documents, statements,
+    named graphs and PROV bookkeeping are not entities. VoID's ``void:entities`` and the dashboard's
+    "entities" are this ``total``."""
+    def count(roots: tuple[str, ...]) -> int:
+        return _n(store, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?t {{ {_members(roots)} }} ?e a ?t }}")
+
+    return EntityCounts(total=count(ENTITY_ROOTS), actors_and_places=count(("Actor", "Place")),
+                        events=count(("Event",)))
+
+
 @dataclass
 class Stats:
     triples: int = 0
     entities: int = 0
+    entity_counts: EntityCounts = field(default_factory=EntityCounts)
     distinct_subjects: int = 0
     distinct_objects: int = 0
     properties: int = 0
@@ -68,9 +100,8 @@ def compute_stats(store) -> Stats:
     stats.distinct_objects = _n(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
     stats.properties = _n(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")
     stats.sources = _n(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a ckg:SourceDocument }")
-    # entities: typed nodes that are neither the documents nor the bookkeeping (statements, activities)
-    stats.entities = _n(store, f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?c
-        FILTER(STRSTARTS(STR(?c), "{ONTOLOGY_NS}") && ?c != ckg:SourceDocument) }}""")
+    stats.entity_counts = entity_counts(store)
+    stats.entities = stats.entity_counts.total
     for row in select(store, "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c } GROUP BY ?c ORDER BY ?c"):
         if row["c"].is_iri:
             stats.classes[row["c"].value] = int(row["n"].value)
@@ -121,6 +152,12 @@ def service_description(state, host_url: str, fmt: str) -> bytes:
 
 def void_description(state, host_url: str, fmt: str) -> bytes:
     """VoID description: size, entities, classes, graphs and sources of the dataset."""
+    return serialize_turtle_text(void_turtle(state, host_url), fmt, {
+        "void": "http://rdfs.org/ns/void#", "sd": "http://www.w3.org/ns/sparql-service-description#"})
+
+
+def void_turtle(state, host_url: str) -> str:
+    """The VoID description as written (nested, one partition a line): what a browser is shown."""
     stats = state.stats.get(state.store, state.generation)
     root = host_url.rstrip("/")
     dataset = root + "/.well-known/void#dataset"
@@ -150,5 +187,4 @@ def void_description(state, host_url: str, fmt: str) -> bytes:
         lines[-1] += " ;"
         lines.append(f"  void:subset [ a void:Dataset ; sd:name {_iri(graph)} ; void:triples {count} ]")
     lines[-1] += " ."
-    return serialize_turtle_text("\n".join(lines), fmt, {"void": "http://rdfs.org/ns/void#",
-                                                          "sd": "http://www.w3.org/ns/sparql-service-description#"})
+    return "\n".join(lines) + "\n"

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import sandbox
+from kg.children import die_with_parent
 from kg.config import REPO_ROOT
 from kg.query import (
     RESULT_FORMATS,
@@ -195,43 +196,34 @@ def _recv(fd: int):
     return pickle.loads(_read_exactly(fd, size))
 
 
-def _exit_with_parent() -> None:
-    """End this worker when the server is gone (killed, or stopped by a signal without cleanup).
-
-    A worker notices its parent's exit at its next read, but one inside a long query has no read
-    coming: orphaned, it would run that query to the end. A watcher thread checks the parent and
-    leaves at once (Oxigraph evaluates without the GIL, so the watcher runs during a query).
-    """
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
-
-
-def worker_main(kind: str, path: str, memory_mb: int = 0) -> None:
+def worker_main(kind: str, path: str, memory_mb: int = 0, server_pid: int | None = None) -> None:
     """The worker process: confine itself, open the snapshot, then answer jobs read from stdin on stdout."""
     stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
     sys.stdout = sys.stderr  # nothing else may write into the answer pipe
-    _exit_with_parent()
-    if memory_mb:
-        sandbox.limit_memory(memory_mb)
+    die_with_parent(server_pid or os.getppid())
     try:
         sandbox.deny_network(all_threads=True)
         confined = ""
     except sandbox.SandboxUnavailable as exc:
         confined = str(exc)
     # The main thread's stack is the process's (8 MB): queries run on a thread with a deep one.
-    sandbox.big_stack_thread(lambda: _answer_jobs(stdin, stdout, kind, path, confined), "kg-query").join()
+    sandbox.big_stack_thread(lambda: _answer_jobs(stdin, stdout, kind, path, confined, memory_mb), "kg-query").join()
 
 
-def _answer_jobs(stdin: int, stdout: int, kind: str, path: str, confined: str) -> None:
+def _open_capped(snapshot: Snapshot, memory_mb: int) -> KGStore:
+    """Open a snapshot without the query memory cap, then cap what queries may add on top of it."""
+    if memory_mb:
+        sandbox.lift_memory_limit()
+    store = _open_snapshot(snapshot)
+    if memory_mb:
+        sandbox.limit_memory(memory_mb)
+    return store
+
+
+def _answer_jobs(stdin: int, stdout: int, kind: str, path: str, confined: str, memory_mb: int) -> None:
     try:
         try:
-            store = _open_snapshot(Snapshot(kind, path, 0))
+            store = _open_capped(Snapshot(kind, path, 0), memory_mb)
         except Exception as exc:
             _send(stdout, ("failed", str(exc)))
             return
@@ -246,7 +238,7 @@ def _answer_jobs(stdin: int, stdout: int, kind: str, path: str, confined: str) -
             if isinstance(job, tuple) and job[0] == "reload":  # a newer snapshot after a write
                 store = None  # let the old one go before the new one is loaded
                 try:
-                    store = _open_snapshot(Snapshot(job[1], job[2], 0))
+                    store = _open_capped(Snapshot(job[1], job[2], 0), memory_mb)
                 except Exception as exc:
                     _send(stdout, ("failed", str(exc)))
                     return
@@ -285,7 +277,7 @@ class _Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path, str(memory_mb)],
+            [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path, str(memory_mb), str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=env,
             close_fds=True,
         )
@@ -401,6 +393,8 @@ class QueryPool:
         self._closed = False
         self._workers: set[_Worker] = set()
         self._snapshot = self._take_snapshot()
+        self._spawn_requests: queue.SimpleQueue[bool] = queue.SimpleQueue()
+        threading.Thread(target=self._spawner, daemon=True, name="kg-worker-spawner").start()
         for _ in range(self.size):
             self._spawn_async()
         atexit.register(self.close)
@@ -446,14 +440,18 @@ class QueryPool:
 
     # workers
     def _spawn_async(self) -> None:
-        threading.Thread(target=self._spawn, daemon=True, name="kg-worker-spawner").start()
+        """Start a worker: forked by the one long-lived spawner thread (a worker's death signal follows the
+        thread that forked it, see kg.children), then waited for on a short-lived thread of its own."""
+        self._spawn_requests.put(True)
 
-    def _spawn(self) -> None:
-        if self._closed:
-            return
-        worker = _Worker(self._snapshot, self.memory_mb)
-        with self._lock:
-            self._workers.add(worker)
+    def _spawner(self) -> None:
+        while self._spawn_requests.get() and not self._closed:
+            worker = _Worker(self._snapshot, self.memory_mb)
+            with self._lock:
+                self._workers.add(worker)
+            threading.Thread(target=self._welcome, args=(worker,), daemon=True, name="kg-worker-start").start()
+
+    def _welcome(self, worker: _Worker) -> None:
         if worker.wait_ready(self.start_timeout) and not self._closed:
             self._give_back(worker)
         else:
@@ -543,6 +541,7 @@ class QueryPool:
 
     def close(self) -> None:
         self._closed = True
+        self._spawn_requests.put(False)
         with self._lock:
             workers = list(self._workers)
         for worker in workers:

@@ -107,6 +107,17 @@ def timeline_entries(view) -> list[TimelineEntry]:
     return entries
 
 
+def page_title(view) -> str:
+    """What the page is called: a source by its headline (or file name), a statement by the fact it
+    states, anything else by its label; never by the hash its IRI is made of."""
+    if view.is_document and view.document is not None:
+        return view.document.heading
+    if view.is_statement and view.statement is not None:
+        st = view.statement
+        return f"Evidence: {st.subject.label} {st.property.label} {st.value.text}"
+    return view.label
+
+
 def entity_context(view) -> dict:
     """Template variables for ``entity.html``."""
     hrefs = {view.iri: view.href}
@@ -116,6 +127,7 @@ def entity_context(view) -> dict:
     if view.lat is not None and view.long is not None:
         map_box = charts.map_points([(view.lat, view.long, view.label, view.iri, True)])
     return {
+        "title": page_title(view),
         "view": view,
         "kind": _own_kind(view),
         "graph": neighbourhood(view),

@@ -120,37 +120,81 @@ def minimal_page(view: EntityView) -> str:
 
 
 ONTOLOGY_FILES = {"turtle": "conflict-kg.ttl", "rdfxml": "conflict-kg.owl", "html": "conflict-kg.html"}
+ONTOLOGY_OFFERS = [negotiation.GRAPH_FORMATS[0], negotiation.GRAPH_FORMATS[3], negotiation.GRAPH_FORMATS[2],
+                   negotiation.HTML]
 
 
 @bp.route("/ontology", methods=["GET", "HEAD"])
 def ontology() -> Response:
+    """The ontology: its generated documentation inside the site's pages for browsers; Turtle,
+    RDF/XML (the files ontology/build.py writes) or JSON-LD (from the Turtle) for programs."""
     from kg.config import ONTOLOGY_DIR
 
-    offers = [negotiation.GRAPH_FORMATS[0], negotiation.GRAPH_FORMATS[3], negotiation.HTML]
     format_param = request.args.get("format")
     try:
         fmt = negotiation.HTML if _wants_html(format_param) else negotiation.choose(
-            offers, request.headers.get("Accept"), format_param)
+            ONTOLOGY_OFFERS, request.headers.get("Accept"), format_param)
     except negotiation.NotAcceptable as exc:
         return _text(str(exc), 406)
-    path = ONTOLOGY_DIR / ONTOLOGY_FILES[fmt.key]
+    path = ONTOLOGY_DIR / ONTOLOGY_FILES.get(fmt.key, ONTOLOGY_FILES["turtle"])
     if not path.is_file():
         return _text(f"the ontology has not been generated ({path.name} is missing)", 404)
-    response = Response(path.read_bytes(), content_type=negotiation.content_type(fmt))
+    if fmt.key == "html":
+        response = Response(ontology_page(path.read_text(encoding="utf-8")), mimetype="text/html")
+    elif fmt.key == "jsonld":
+        from kg.query import serialize_turtle_text
+        from kg.store import PREFIXES
+
+        body = serialize_turtle_text(path.read_text(encoding="utf-8"), "jsonld", PREFIXES)
+        response = Response(body, content_type=negotiation.content_type(fmt))
+    else:
+        response = Response(path.read_bytes(), content_type=negotiation.content_type(fmt))
     response.headers["Vary"] = "Accept"
     return response
 
 
+# The generated page links its twins by file name (it is also read from disk); here they are formats.
+ONTOLOGY_LINKS = {'href="conflict-kg.ttl"': 'href="?format=turtle"', 'href="conflict-kg.owl"': 'href="?format=rdfxml"'}
+
+
+def ontology_page(generated: str) -> str:
+    """The body of ``ontology/conflict-kg.html`` (made by ontology/build.py from the ontology, never
+    from data) inside the site's layout; its own inline stylesheet is left out (app.css styles it)."""
+    from flask import render_template
+    from markupsafe import Markup
+
+    start, end = generated.find("<body>"), generated.rfind("</body>")
+    body = generated[start + len("<body>"):end] if start >= 0 and end > start else generated
+    for old, new in ONTOLOGY_LINKS.items():
+        body = body.replace(old, new)
+    title = "Ontology"
+    if "<title>" in generated:
+        title = generated[generated.find("<title>") + len("<title>"):generated.find("</title>")]
+    return render_template("ontology.html", body=Markup(body), title=title)
+
+
 @bp.route("/.well-known/void", methods=["GET", "HEAD"])
 def void() -> Response:
-    from kg.server.description import void_description
+    """VoID: shown as a page in a browser (the Turtle, readable, with links to the other formats),
+    RDF by Accept or format= for programs."""
+    from kg.server.description import void_description, void_turtle
 
+    format_param = request.args.get("format")
+    state = current_app.extensions["kg"]
+    if _wants_html(format_param):
+        from flask import render_template
+
+        turtle = void_turtle(state, request.host_url)
+        response = Response(render_template("rdf_page.html", title="VoID description of this dataset",
+                                            turtle=turtle, path=request.path, stats=state.stats.get(
+                                                state.store, state.generation)), mimetype="text/html")
+        response.headers["Vary"] = "Accept"
+        return response
     try:
-        fmt = negotiation.choose(negotiation.GRAPH_FORMATS, request.headers.get("Accept"),
-                                 request.args.get("format"))
+        fmt = negotiation.choose(negotiation.GRAPH_FORMATS, request.headers.get("Accept"), format_param)
     except negotiation.NotAcceptable:
-        fmt = negotiation.GRAPH_FORMATS[0]  # browsers asking for HTML get Turtle, readable as text
-    body = void_description(current_app.extensions["kg"], request.host_url, fmt.key)
+        fmt = negotiation.GRAPH_FORMATS[0]  # anything else gets Turtle, readable as text
+    body = void_description(state, request.host_url, fmt.key)
     response = Response(body, content_type=negotiation.content_type(fmt))
     response.headers["Vary"] = "Accept"
     return response

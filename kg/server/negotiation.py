@@ -1,8 +1,21 @@
-"""Choosing a response format from ``Accept`` (or a ``format=`` parameter, for links).
+"""Choosing a response format from a ``format=`` parameter or the ``Accept`` header.
 
 Result sets and RDF graphs have separate menus; each format has one canonical media type that is
-sent back and a few aliases that clients ask for. The first media type of each menu is the default
-for ``*/*`` or no ``Accept`` at all.
+sent back, a few aliases that clients ask for, and the short names ``format=`` takes. The rules
+follow what Fuseki and Oxigraph do, so clients written against either work here:
+
+1. ``format=`` (Fuseki's ``output=``/``format=``) wins over ``Accept``: it is a deliberate choice
+   written into a URL, and SPARQLWrapper sends both. A name this server does not know is refused
+   (406) rather than silently ignored, so a typo in a link says what is wrong.
+2. Otherwise the best ``Accept`` match: highest q, then the most specific range, then the
+   canonical type, then menu order. ``*/*`` and no ``Accept`` get the menu's first format (SPARQL
+   JSON, Turtle); ``text/*`` and ``application/*`` get the menu's first format of that type.
+3. Near misses are served rather than refused: a client that names a format of the *other* menu
+   gets its counterpart (a CONSTRUCT asked for SPARQL XML, as roqet asks, gets RDF/XML; a SELECT
+   asked for ``text/plain`` or Turtle gets TSV, whose terms are written in Turtle syntax). N3 is
+   served as Turtle, which every N3 reader reads. A format the client refused with ``q=0`` is
+   never the stand-in.
+4. 406, listing what can be served, only when none of that fits (``image/png``, ``application/nope``).
 """
 
 from __future__ import annotations
@@ -17,31 +30,41 @@ class Format:
     aliases: tuple[str, ...] = ()  # other media types that select it
     names: tuple[str, ...] = ()  # values of format= that select it
     charset: bool = True
+    near: tuple[str, ...] = ()  # keys served instead when this is asked of a menu that lacks it
 
 
 RESULT_FORMATS = [
-    Format("json", "application/sparql-results+json", ("application/json",), ("json", "srj")),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml", "srx")),
-    Format("csv", "text/csv", (), ("csv",)),
-    Format("tsv", "text/tab-separated-values", (), ("tsv",)),
+    Format("json", "application/sparql-results+json", ("application/json",), ("json", "srj"), near=("jsonld",)),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml", "srx", "sparql"),
+           near=("rdfxml",)),
+    Format("csv", "text/csv", (), ("csv",), near=("turtle",)),
+    Format("tsv", "text/tab-separated-values", ("text/tsv",), ("tsv",), near=("turtle",)),
 ]
 GRAPH_FORMATS = [
-    Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle"), ("turtle", "ttl")),
-    Format("ntriples", "application/n-triples", ("text/plain",), ("ntriples", "nt", "n-triples")),
-    Format("jsonld", "application/ld+json", ("application/json",), ("jsonld", "json-ld", "json")),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdfxml", "rdf", "xml", "owl")),
-    Format("nquads", "application/n-quads", (), ("nquads", "nq", "n-quads")),
-    Format("trig", "application/trig", (), ("trig",)),
+    Format("turtle", "text/turtle",
+           ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+           ("turtle", "ttl", "n3"), near=("tsv",)),
+    Format("ntriples", "application/n-triples", ("text/plain", "application/x-ntriples"),
+           ("ntriples", "nt", "n-triples"), near=("tsv",)),
+    Format("jsonld", "application/ld+json", ("application/json", "application/x-json+ld", "application/x-ld+json"),
+           ("jsonld", "json-ld", "json"), near=("json",)),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdfxml", "rdf", "xml", "owl"),
+           near=("xml",)),
+    Format("nquads", "application/n-quads", ("text/x-nquads",), ("nquads", "nq", "n-quads"), near=("tsv",)),
+    Format("trig", "application/trig", ("application/x-trig",), ("trig",), near=("tsv",)),
 ]
 HTML = Format("html", "text/html", ("application/xhtml+xml",), ("html",))
+ALL_FORMATS = [*RESULT_FORMATS, *GRAPH_FORMATS, HTML]
 
 
 class NotAcceptable(Exception):
     """No offered format matches; the message lists what can be served (HTTP 406)."""
 
-    def __init__(self, offers: list[Format]):
-        super().__init__("none of the requested media types can be served; available: "
-                         + ", ".join(f.media_type for f in offers))
+    def __init__(self, offers: list[Format], asked: str | None = None):
+        what = (f"format={asked} names no format this endpoint serves here"
+                if asked is not None else "none of the requested media types can be served")
+        super().__init__(f"{what}; available: " + ", ".join(f.media_type for f in offers)
+                         + " (format=" + ", ".join(f.names[0] for f in offers if f.names) + ")")
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
@@ -75,14 +98,49 @@ def _quality(ranges: list[tuple[str, float, int]], media: str) -> tuple[float, i
     return best
 
 
-def choose(offers: list[Format], accept: str | None, format_param: str | None = None) -> Format:
-    """The format to answer in: ``format=`` wins, then the best ``Accept`` match, earliest offer first."""
-    if format_param:
-        wanted = format_param.strip().lower()
-        for fmt in offers:
-            if wanted in fmt.names or wanted == fmt.media_type or wanted in fmt.aliases:
+def _refused(ranges: list[tuple[str, float, int]], fmt: Format) -> bool:
+    """The client said ``q=0`` to the media type ``fmt`` is sent as (directly or through a wildcard)."""
+    q, spec = _quality(ranges, fmt.media_type)
+    return spec >= 0 and q <= 0
+
+
+def known(name: str) -> Format | None:
+    """The format a ``format=`` value or a media type names, on any menu (``rdf+xml`` works too)."""
+    wanted = name.strip().lower()
+    candidates = (wanted,) if "/" in wanted else (wanted, "application/" + wanted, "text/" + wanted)
+    for value in candidates:
+        for fmt in ALL_FORMATS:
+            if value in fmt.names or value == fmt.media_type or value in fmt.aliases:
                 return fmt
-        raise NotAcceptable(offers)
+    return None
+
+
+def _stand_in(asked: Format, offers: list[Format], ranges=()) -> Format | None:
+    by_key = {f.key: f for f in offers}
+    for key in asked.near:
+        if key in by_key and not _refused(list(ranges), by_key[key]):
+            return by_key[key]
+    return None
+
+
+def _from_param(offers: list[Format], format_param: str) -> Format:
+    wanted = format_param.strip().lower()
+    for fmt in offers:  # this menu first: "json" is SPARQL JSON for SELECT, JSON-LD for CONSTRUCT
+        if wanted in fmt.names or wanted == fmt.media_type or wanted in fmt.aliases:
+            return fmt
+    asked = known(wanted)
+    if asked is not None and asked in offers:
+        return asked
+    stand_in = _stand_in(asked, offers) if asked is not None else None
+    if stand_in is None:
+        raise NotAcceptable(offers, format_param.strip())
+    return stand_in
+
+
+def choose(offers: list[Format], accept: str | None, format_param: str | None = None) -> Format:
+    """The format to answer in: ``format=`` wins, then the best ``Accept`` match, then a near miss."""
+    if format_param and format_param.strip():
+        return _from_param(offers, format_param)
     ranges = parse_accept(accept)
     if not ranges:
         return offers[0]
@@ -97,9 +155,14 @@ def choose(offers: list[Format], accept: str | None, format_param: str | None = 
             score = (q, spec, -rank * 100 - index)
             if best is None or score > best:
                 best, chosen = score, fmt
-    if chosen is None:
-        raise NotAcceptable(offers)
-    return chosen
+    if chosen is not None:
+        return chosen
+    for media, q, _spec in sorted(ranges, key=lambda r: -r[1]):  # near misses, most wanted first
+        asked = known(media) if q > 0 else None
+        stand_in = _stand_in(asked, offers, ranges) if asked is not None else None
+        if stand_in is not None:
+            return stand_in
+    raise NotAcceptable(offers)
 
 
 def content_type(fmt: Format) -> str:

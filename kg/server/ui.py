@@ -9,7 +9,6 @@ or as JSON inside ``<script type="application/json">`` read with ``JSON.parse`` 
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from flask import Blueprint, current_app, render_template, request
 from kg.config import QUERIES_DIR
 from kg.server import assets, charts
 from kg.server.dashboard import dashboard_data
+from kg.store import PREFIXES
 
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
@@ -25,27 +25,55 @@ bp = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 
 @dataclass(frozen=True)
 class CannedQuery:
-    """One analyst query from ``queries/``: its file stem, ``# title:`` header and text."""
+    """One analyst query from ``queries/``: its file stem, ``# title:`` header, text and parameters."""
 
     name: str
     title: str
     text: str
-
-
-TITLE = re.compile(r"^#\s*title\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+    params: tuple[str, ...] = ()
 
 
 def canned_queries(folder: Path = QUERIES_DIR) -> list[CannedQuery]:
-    """Every ``.rq`` in ``queries/`` with its title (the file name when it has no header).
+    """Every ``.rq`` in ``queries/`` with its title (the file name when it has no header), read by
+    the same parser as /queries (``kg.server.canned.parse``).
 
     The app config key ``KG_QUERIES_DIR`` points the page at another folder (tests use it).
     """
+    from kg.server.canned import parse
+
     found = []
     for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        match = TITLE.search(text)
-        found.append(CannedQuery(path.stem, match.group(1).strip() if match else path.stem, text))
+        q = parse(path)
+        found.append(CannedQuery(q.name, q.title, q.text, tuple(p["name"] for p in q.params)))
     return found
+
+
+# Every HTML page runs only the scripts this server serves: no inline script, no eval, no plugin, no
+# other origin. Data blocks (<script type="application/json">) are not scripts and stay allowed.
+# Styles may be inline (the editor and the graph library set them), which cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+
+
+@bp.after_app_request
+def _security_headers(response):
+    """The CSP on every HTML response of the app (pages, error pages, the ontology), whichever
+    blueprint made it; and no MIME sniffing anywhere, so a text/plain refusal is never run as HTML."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype in ("text/html", "application/xhtml+xml"):
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 @bp.app_context_processor
@@ -60,7 +88,7 @@ def index() -> str:
     plain = request.args.get("plain") is not None or not assets.available("yasgui")
     return render_template("plain_query.html" if plain else "query.html", queries=queries,
                            endpoint=request.script_root + "/sparql", base=current_app.config["KG"].base,
-                           initial=queries[0]["text"] if queries else DEFAULT_QUERY)
+                           initial=queries[0]["text"] if queries else DEFAULT_QUERY, prefixes=PREFIXES)
 
 
 DEFAULT_QUERY = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
@@ -73,14 +101,18 @@ SELECT ?event ?type ?date WHERE {
 
 @bp.route("/dashboard")
 def dashboard() -> str:
-    data = dashboard_data(current_app.config["KG_STORE"])
+    state = current_app.extensions["kg"]
+    data = dashboard_data(state.store, counts=state.stats.get(state.store, state.generation).entity_counts)
     return render_template("dashboard.html", data=data, timeline=charts.timeline(data.timeline), local=local_href)
 
 
-def local_href(iri: str) -> str:
-    """Where this server shows ``iri``: ``/id/...`` for IRIs minted under the base, else the IRI."""
-    base = current_app.config["KG"].base
-    return request.script_root + "/id/" + iri[len(base):] if iri.startswith(base) else iri
+def local_href(iri: str) -> str | None:
+    """Where this server shows ``iri``: ``/id/...`` for IRIs minted under the base, the IRI itself
+    for other http(s) IRIs, None (no link) for any other scheme (see ``describe.web_href``)."""
+    from kg.server.describe import local_href as href
+
+    found = href(iri, current_app.config["KG"].base)
+    return request.script_root + found if found and found.startswith("/") else found
 
 
 def render_entity(view) -> str:

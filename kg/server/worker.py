@@ -7,4 +7,4 @@ import sys
 from kg.server.engine import worker_main
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    worker_main(sys.argv[1], sys.argv[2], *(int(a) for a in sys.argv[3:5]))

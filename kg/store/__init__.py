@@ -42,6 +42,16 @@ class StoreError(Exception):
     """The store cannot be opened or changed; the message says why."""
 
 
+def _load_reason(exc: BaseException) -> str:
+    """Oxigraph's reason for refusing a file, in words a user can act on."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if "LoadDocumentCallback" in message or "remote context" in message.lower():
+        return f"the JSON-LD names a remote @context, which is never fetched: refused ({message})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read: {exc.strerror}"
+    return message
+
+
 class KGStore:
     """A dataset of per-source named graphs plus their union in the default graph."""
 
@@ -129,32 +139,42 @@ class KGStore:
                          prefixes=PREFIXES if fmt != "ntriples" else None)
 
     def load_quads(self, path: Path) -> None:
-        """Load an exported dataset (TriG/N-Quads keep their graphs; triples go to the union)."""
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
+        """Load an exported dataset (TriG/N-Quads keep their graphs; triples go to the union).
+
+        RDF/XML is first read by lxml and Oxigraph parses lxml's re-serialisation, never the raw file
+        (see ``kg.store.xmlguard``). Every failure is a StoreError naming the file and the reason.
+        """
+        path = Path(path)
+        extension = path.suffix.lstrip(".").lower()
+        fmt = ox.RdfFormat.RDF_XML if extension == "owl" else ox.RdfFormat.from_extension(extension or "?")
         if fmt is None:
             raise StoreError(f"cannot tell the RDF format of {path} from its extension")
+        source: dict = {"path": str(path)}
         if fmt == ox.RdfFormat.RDF_XML:
-            from kg.store.xmlguard import UnsafeXML, check_entities
+            from kg.store.xmlguard import UnsafeXML, read_rdfxml
 
             try:
-                check_entities(path)
+                source = {"input": read_rdfxml(path)}
             except UnsafeXML as exc:
                 raise StoreError(str(exc)) from None
-        with self._write_lock:
-            if next(iter(self.ox.quads_for_pattern(None, None, None, None)), None) is None:
-                self._bulk_load_empty(path, fmt)
-                return
-            quads = list(ox.parse(path=str(path), format=fmt))
-            union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
-            self.ox.extend(quads + union)
+        try:
+            with self._write_lock:
+                if next(iter(self.ox.quads_for_pattern(None, None, None, None)), None) is None:
+                    self._bulk_load_empty(source, fmt)
+                    return
+                quads = list(ox.parse(format=fmt, **source))
+                union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+                self.ox.extend(quads + union)
+        except (SyntaxError, ValueError, OSError, LookupError, UnicodeError) as exc:
+            raise StoreError(f"{path}: {_load_reason(exc)}") from None
 
-    def _bulk_load_empty(self, path: Path, fmt) -> None:
+    def _bulk_load_empty(self, source: dict, fmt) -> None:
         """Load into an empty store with Oxigraph's bulk loader, then copy the named graphs into the
         union in one update: 3x faster than parsing into Python, and no Python object per quad (a
         10M-quad ``--data`` file needed ~20 GB that way). The bulk loader is not transactional, so on
         any error the store is emptied again: all or nothing, as before."""
         try:
-            self.ox.bulk_load(path=str(path), format=fmt)
+            self.ox.bulk_load(format=fmt, **source)
             self.ox.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         except BaseException:
             self.ox.clear()

@@ -42,6 +42,13 @@ def queries_dir(tmp_path_factory) -> Path:
         "SELECT ?attack ?perpetratorLabel WHERE {\n"
         "  ?attack a ckg:Attack ; ckg:perpetrator ?p . ?p rdfs:label ?perpetratorLabel .\n"
         "}\n", encoding="utf-8")
+    (folder / "events_by_actor.rq").write_text(
+        "# title: Events by actor\n"
+        "# description: every diplomatic action with its actor\n"
+        "# param: actor  the actor's IRI\n"
+        "SELECT ?event ?label ?actor WHERE {\n"
+        "  ?event ckg:actor ?actor ; rdfs:label ?label .\n"
+        "} ORDER BY ?label\n", encoding="utf-8")
     return folder
 
 

@@ -141,8 +141,9 @@ def test_article_script_is_shown_never_run(watched, base_url):
 def test_dashboard(watched, base_url):
     page = watched.page
     page.goto(base_url + "/dashboard")
-    counts = {k: int(re.sub(r"\D", "", page.inner_text(f"#count-{k} b"))) for k in ("sources", "entities", "events")}
-    assert counts == {"sources": 2, "entities": 5, "events": 3}
+    counts = {k: int(re.sub(r"\D", "", page.inner_text(f"#count-{k} b")))
+              for k in ("sources", "entities", "actors", "events")}
+    assert counts == {"sources": 2, "entities": 8, "actors": 5, "events": 3}  # entities: actors, places, events
     assert page.locator("svg.timeline a.mark").count() == 4  # the strike's two reported dates + 2 actions
     contested = page.inner_text("table.contested")
     assert "killed" in contested and "Wire" not in contested or "Missiles hit Port Ember" in contested

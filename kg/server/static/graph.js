@@ -39,10 +39,15 @@
     network.once("afterDrawing", () => { container.dataset.drawn = "1"; });
     network.on("doubleClick", (params) => {
       const node = params.nodes.length ? data.nodes.get(params.nodes[0]) : null;
-      if (node && node.href) window.location.href = node.href;
+      if (node && KG.followable(node.href)) window.location.href = node.href;
     });
     container.kgNetwork = network;
     return network;
+  };
+
+  /** Only pages of this server (a path) and http(s) addresses are followed: never javascript: or data:. */
+  KG.followable = function (href) {
+    return typeof href === "string" && (/^\/(?!\/)/.test(href) || /^https?:\/\//i.test(href));
   };
 
   function shorten(iri, prefixes) {

@@ -7,6 +7,9 @@
   const status = document.getElementById("status");
   const results = document.getElementById("results");
   const queries = JSON.parse(document.getElementById("kg-queries").textContent);
+  const config = JSON.parse(document.getElementById("kg-config").textContent);
+  const base = config.base;
+  const root = config.root;
   const picker = document.getElementById("examples");
   if (picker) {
     picker.addEventListener("change", () => {
@@ -18,9 +21,13 @@
   function cell(binding) {
     const td = document.createElement("td");
     if (!binding) return td;
-    if (binding.type === "uri") {
+    if (binding.type === "uri" && /^https?:\/\//i.test(binding.value)) {
+      // only http(s) IRIs become links (a javascript: IRI from the data stays text); IRIs minted
+      // under the graph's base open their page on this server, in the same tab
       const a = document.createElement("a");
-      a.href = binding.value;
+      a.href = base && binding.value.startsWith(base)
+        ? new URL("id/" + binding.value.slice(base.length), new URL(root, window.location.href)).pathname
+        : binding.value;
       a.textContent = binding.value;
       td.appendChild(a);
     } else {

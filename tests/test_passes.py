@@ -1,0 +1,130 @@
+"""The document passes (kg.extract.passes), one behaviour each, on invented articles.
+
+Each test builds a short article of its own writing and checks what one pass is for: link lists
+yield nothing, a recap lends the main event no toll, the title's event is joined by the lead's,
+"the strikes" joins the strike told before, attribution, killed and injured kept apart (a range
+as its lower bound, noted), dates against the publication date or the page address, one step per
+party, and a summons aimed at the envoy's state.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kg.extract import publication_date
+from kg.extract.dates import url_date
+from kg.extract.passes import PASSES, link_list_ranges
+from kg.records import Document, DocumentMeta
+from tests.test_events import find, run, summary
+
+
+def attacks(events: list[dict]) -> list[dict]:
+    return [e for e in events if e["category"] == "Attack"]
+
+
+def test_the_passes_are_named_and_ordered():
+    names = [name for name, _ in PASSES]
+    assert names[0] == "mentions" and names[-1] == "emit"
+    assert names.index("boilerplate") < names.index("merge") < names.index("casualties") < names.index("parties")
+    assert len(set(names)) == len(names)
+
+
+def test_link_lists_yield_no_events(nlp):
+    text = ("Rebels attacked an army post in Mali on Monday, killing four soldiers.\n\n"
+            "Most Read\n\nDrone strike kills nine in Sudan market\nNigeria condemns raid on border town\n")
+    assert link_list_ranges(text)
+    events = summary(run(nlp, text))
+    assert len(attacks(events)) == 1, events
+    assert not [e for e in events if e["category"] == "DiplomaticAction"], events
+
+
+def test_a_recap_lends_the_main_attack_no_toll(nlp):
+    text = ("An airstrike by Myanmar hit a village in Sagaing on Tuesday, killing eleven people.\n\n"
+            "The war has killed more than 5,000 people since 2021.")
+    events = attacks(summary(run(nlp, text)))
+    hit = find(events, perpetrator="Myanmar")
+    assert hit is not None and hit["killed"] == {11}, events
+
+
+def test_a_background_event_stays_apart(nlp):
+    text = ("Chad's army struck a rebel base near Faya on Monday.\n\n"
+            "Rebels have attacked the town since 2019, when they seized its airport.")
+    events = attacks(summary(run(nlp, text)))
+    assert len([e for e in events if "chad" in e.get("perpetrator", set())]) == 1, events
+
+
+def test_the_title_event_is_joined_by_the_lead(nlp):
+    text = ("Drone strike kills five in eastern Congo\n\n"
+            "A drone strike by M23 rebels killed five people near Goma on Sunday, officials said.")
+    events = attacks(summary(run(nlp, text)))
+    assert len(events) == 1 and 5 in events[0]["killed"], events
+
+
+def test_the_strikes_join_the_strike_told_before(nlp):
+    text = ("Turkey carried out airstrikes on PKK positions in northern Iraq on Tuesday. "
+            "The strikes destroyed several shelters, the ministry said.")
+    events = attacks(summary(run(nlp, text)))
+    assert len(events) == 1, events
+
+
+def test_attribution_names_the_source(nlp):
+    extraction = run(nlp, "Israel struck a weapons depot in Syria on Monday, according to Syrian state media.")
+    facts = [f for f in extraction.facts if f.predicate == "perpetrator"]
+    assert facts and all(f.evidence.attributed_to is not None for f in facts)
+
+
+def test_killed_and_injured_are_kept_apart_and_a_range_is_its_lower_bound(nlp):
+    extraction = run(nlp, "A Russian missile strike on Kharkiv on Monday killed five to seven people "
+                          "and injured twelve.")
+    killed = [f for f in extraction.facts if f.predicate == "killed"]
+    injured = [f for f in extraction.facts if f.predicate == "injured"]
+    assert [f.object for f in killed] == [5] and [f.object for f in injured] == [12]
+    assert killed[0].evidence.note and "5-7" in killed[0].evidence.note
+    events = summary(run(nlp, "Three civilians were killed and twelve injured in a drone strike by Russia."))
+    hit = find(events, perpetrator="Russia")
+    assert hit is not None and hit["killed"] == {3} and hit["injured"] == {12}, events
+
+
+def test_weekdays_are_resolved_against_the_publication_date(nlp):
+    events = attacks(summary(run(nlp, "Ukraine struck an oil depot in Russia on Tuesday.", pub=date(2024, 3, 21))))
+    assert events and date(2024, 3, 19) in events[0]["date"], events
+
+
+def test_the_page_address_dates_an_undated_article():
+    assert url_date("https://news.example/2025/02/17/world/strike") == date(2025, 2, 17)
+    assert url_date("https://news.example/archive/20140906/report.htm") == date(2014, 9, 6)
+    assert url_date("https://news.example/2024/04/report") is None
+    assert url_date("https://2024.12.01.example/report") is None
+    text = "Gunmen attacked a checkpoint on Monday."
+    meta = DocumentMeta("t.txt", url="https://news.example/2025/02/17/checkpoint-attack")
+    assert publication_date(Document("x", "t.txt", text, text, meta)) == (date(2025, 2, 17), "text")
+
+
+def test_several_actors_are_several_actions(nlp):
+    events = summary(run(nlp, "France, Germany and Italy condemned the missile attack on Israel."))
+    condemnations = [e for e in events if "Condemnation" in e["types"]]
+    assert {n for e in condemnations for n in e["actor"]} >= {"france", "germany", "italy"}
+    assert len(condemnations) == 3, condemnations
+
+
+def test_a_summons_aims_at_the_envoys_state(nlp):
+    events = summary(run(nlp, "Algeria summoned the French ambassador on Tuesday."))
+    hit = find(events, types={"EnvoySummons"}, actor="Algeria", recipient="France")
+    assert hit is not None, events
+
+
+def test_a_denial_makes_no_perpetrator(nlp):
+    events = summary(run(nlp, "A drone struck a fuel depot in Goma on Monday. Rwanda denied carrying out "
+                              "the attack."))
+    assert all("rwanda" not in e.get("perpetrator", set()) for e in attacks(events)), events
+
+
+def test_a_headline_phrase_is_no_actor(nlp):
+    text = "Fatal Drone Assault Hits Market in Northern Mali\n\nA drone struck a market near Gao on Sunday."
+    events = attacks(summary(run(nlp, text)))
+    assert all(not any("assault" in name for name in e.get("perpetrator", set())) for e in events), events
+
+
+def test_an_operated_base_is_the_target_not_the_attacker(nlp):
+    events = attacks(summary(run(nlp, "Militants shelled a US-operated base in Syria on Friday.")))
+    assert all("united states" not in e.get("perpetrator", set()) for e in events), events
