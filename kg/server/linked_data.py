@@ -16,7 +16,7 @@ from html import escape
 from flask import Blueprint, Response, current_app, request
 
 from kg.query import QueryError, serialize_triples
-from kg.server import negotiation
+from kg.server import negotiation, site_root
 from kg.server.describe import EntityView, concise_description, describe
 
 bp = Blueprint("linked_data", __name__)
@@ -184,7 +184,7 @@ def void() -> Response:
     if _wants_html(format_param):
         from flask import render_template
 
-        turtle = void_turtle(state, request.host_url)
+        turtle = void_turtle(state, site_root(state.config, request.host_url))
         response = Response(render_template("rdf_page.html", title="VoID description of this dataset",
                                             turtle=turtle, path=request.path, stats=state.stats.get(
                                                 state.store, state.generation)), mimetype="text/html")
@@ -194,7 +194,7 @@ def void() -> Response:
         fmt = negotiation.choose(negotiation.GRAPH_FORMATS, request.headers.get("Accept"), format_param)
     except negotiation.NotAcceptable:
         fmt = negotiation.GRAPH_FORMATS[0]  # anything else gets Turtle, readable as text
-    body = void_description(state, request.host_url, fmt.key)
+    body = void_description(state, site_root(state.config, request.host_url), fmt.key)
     response = Response(body, content_type=negotiation.content_type(fmt))
     response.headers["Vary"] = "Accept"
     return response

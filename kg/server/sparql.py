@@ -21,7 +21,7 @@ from http import HTTPStatus
 from flask import Blueprint, Response, current_app, redirect, request
 
 from kg.query import TooComplex, check_structure
-from kg.server import CORS_HEADERS, log_request, negotiation
+from kg.server import CORS_HEADERS, log_request, negotiation, site_root
 from kg.server.engine import QueryJob
 from kg.server.safety import UnsafeRequest, inspect
 
@@ -229,7 +229,8 @@ def service_description_response() -> Response:
         fmt = negotiation.choose(negotiation.GRAPH_FORMATS, accept, request.args.get("format"))
     except negotiation.NotAcceptable as exc:
         return text_response(str(exc), 406)
-    body = service_description(current_app.extensions["kg"], request.host_url, fmt.key)
+    state = current_app.extensions["kg"]
+    body = service_description(state, site_root(state.config, request.host_url), fmt.key)
     response = Response(body, content_type=negotiation.content_type(fmt))
     response.headers["Vary"] = "Accept"
     return response
