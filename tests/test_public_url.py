@@ -282,3 +282,12 @@ def _line_with(proc, text: str) -> str:
         if text in line:
             return line
     raise AssertionError(f"kg serve ended without printing {text!r}")
+
+
+def test_graph_store_takes_and_shows_the_public_form(public):
+    listed = requests.get(public + "sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g {} } LIMIT 1"},
+                          headers={"Accept": "text/csv"}, timeout=60).text.split()[1]
+    assert listed.startswith(public + "id/graph/")
+    for graph in (listed, DEFAULT_BASE + listed[len(public + "id/"):]):
+        r = requests.get(public + "store", params={"graph": graph}, headers={"Accept": "text/turtle"}, timeout=60)
+        assert r.status_code == 200 and public + "id/" in r.text and DEFAULT_BASE not in r.text

@@ -6,6 +6,7 @@ around a store they opened once; each area of the site is a blueprint of its own
 * ``sparql``: ``/sparql`` (SPARQL 1.1 Protocol, Service Description, Update with a token);
 * ``linked_data``: ``/id/...`` entity descriptions, ``/ontology``, ``/.well-known/void``;
 * ``canned``: ``/queries`` and ``/queries/<name>``;
+* ``gsp``: ``/store`` (SPARQL 1.1 Graph Store HTTP Protocol; writes with the token);
 * ``ui``: ``/`` and ``/dashboard`` (when present).
 
 Cross-cutting concerns live here: CORS on the read endpoints, one log line per request, and the
@@ -59,10 +60,10 @@ class ServerState:
         self.engine.refresh(self.config.timeout)
 
 
-CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/")
+CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/", "/store")
 CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS"),
     ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
     ("Access-Control-Expose-Headers", "Content-Type, X-Query-Time, X-Answer-Cache"),
     ("Access-Control-Max-Age", "86400"),
@@ -79,6 +80,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     from kg.server.canned import bp as canned_bp
     from kg.server.description import StatsCache
     from kg.server.engine import InlineEngine, QueryPool
+    from kg.server.gsp import bp as gsp_bp
     from kg.server.linked_data import bp as linked_data_bp
     from kg.server.sparql import DirectQueries
     from kg.server.sparql import bp as sparql_bp
@@ -97,6 +99,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     app.register_blueprint(sparql_bp)
     app.register_blueprint(linked_data_bp)
     app.register_blueprint(canned_bp)
+    app.register_blueprint(gsp_bp)
     try:
         app.register_blueprint(__import__("kg.server.ui", fromlist=["bp"]).bp)  # /, /dashboard (ui engineer)
     except ImportError:

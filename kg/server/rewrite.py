@@ -11,7 +11,8 @@ layer that applies it around the whole application, so every answer is covered: 
 format, CONSTRUCT/DESCRIBE, ``/id/`` pages (HTML and RDF), VoID, the service description, ``/store``.
 
 * **In**: the public base becomes the dataset base in the query string, a form body and a
-  ``application/sparql-query`` / ``sparql-update`` body, so IRIs are accepted in either form.
+  ``application/sparql-query`` / ``sparql-update`` body (and a Turtle or N-Triples body written to
+  ``/store``), so IRIs are accepted in either form.
 * **Out**: the dataset base becomes the public base in the body of every text response (RDF, SPARQL
   results, HTML, JSON, CSV) and in the ``Link``, ``Location`` and ``Content-Location`` headers.
 
@@ -41,7 +42,7 @@ _TEXT_TYPES = ("text/", "application/sparql-results", "application/ld+json", "ap
                "application/xml", "application/turtle", "application/x-turtle", "application/xhtml+xml")
 _REWRITTEN_HEADERS = ("link", "location", "content-location")
 FORM = "application/x-www-form-urlencoded"
-_SPARQL_BODIES = ("application/sparql-query", "application/sparql-update")
+_TEXT_BODIES = ("application/sparql-query", "application/sparql-update", "text/turtle", "application/n-triples")
 
 
 class BadPublicURL(ValueError):
@@ -222,10 +223,10 @@ class PublicURLRewriter:
             rewritten = self._form(query_string)
             if rewritten is not None:
                 environ["QUERY_STRING"] = rewritten
-        if environ.get("REQUEST_METHOD") != "POST":
+        if environ.get("REQUEST_METHOD") not in ("POST", "PUT"):
             return
         mimetype = (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
-        if mimetype != FORM and mimetype not in _SPARQL_BODIES:
+        if mimetype != FORM and mimetype not in _TEXT_BODIES:
             return
         length = environ.get("CONTENT_LENGTH") or ""
         if not length.isdigit() or int(length) > self.max_body_bytes:
