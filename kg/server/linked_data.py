@@ -153,6 +153,41 @@ def ontology() -> Response:
     return response
 
 
+@bp.route("/ontology/shapes", methods=["GET", "HEAD"])
+def shapes() -> Response:
+    """The SHACL shapes ``kg validate`` checks, at a path of their own: they say what a well-formed graph
+    holds, they are not terms of the vocabulary, so ``/ontology`` and the service description leave them out
+    (a tool that builds its menus from the vocabulary, such as Sparnatural, would list them as classes)."""
+    from kg.config import ONTOLOGY_DIR
+
+    path = ONTOLOGY_DIR / "shapes.ttl"
+    if not path.is_file():
+        return _text("the SHACL shapes file (shapes.ttl) is missing", 404)
+    turtle = path.read_text(encoding="utf-8")
+    format_param = request.args.get("format")
+    if _wants_html(format_param):
+        from flask import render_template
+
+        response = Response(render_template("rdf_page.html", title="SHACL shapes of the graph", turtle=turtle,
+                                            path=request.path, stats=None,
+                                            hint="What kg validate checks in the merged graph."),
+                            mimetype="text/html")
+    else:
+        try:
+            fmt = negotiation.choose(negotiation.GRAPH_FORMATS[:4], request.headers.get("Accept"), format_param)
+        except negotiation.NotAcceptable as exc:
+            return _text(f"{exc}, text/html", 406)
+        if fmt.key == "turtle":
+            response = Response(turtle.encode("utf-8"), content_type=negotiation.content_type(fmt))
+        else:
+            from kg.query import serialize_turtle_text
+
+            response = Response(serialize_turtle_text(turtle, fmt.key, {"sh": "http://www.w3.org/ns/shacl#"}),
+                                content_type=negotiation.content_type(fmt))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 # The generated page links its twins by file name (it is also read from disk); here they are formats.
 ONTOLOGY_LINKS = {'href="conflict-kg.ttl"': 'href="?format=turtle"', 'href="conflict-kg.owl"': 'href="?format=rdfxml"'}
 
