@@ -1,9 +1,10 @@
-"""Linked Data: every IRI minted under the base dereferences at ``/id/...``; plus /ontology and VoID.
+"""Linked Data: every IRI minted under the base dereferences at ``/id/...``; plus /ontology, its SHACL
+shapes at /ontology/shapes, and VoID.
 
 ``/id/<rest>`` stands for ``<base><rest>``. When the server is deployed at the base IRI the two are
-the same URL; otherwise (``--base`` differs from where the server runs) the request path is mapped
-to the base IRI on the way in, and IRIs under the base are linked as ``/id/...`` on this server in
-HTML on the way out, while RDF answers keep the canonical IRIs (the data never changes with the host).
+the same URL; otherwise the request path is mapped to the base IRI on the way in, IRIs under the base
+are linked as ``/id/...`` on this server in HTML, and with a public URL (``kg serve --public-url``,
+:mod:`kg.server.rewrite`) every answer shows them under ``URL/id/`` (the store never changes).
 
 Browsers get HTML (the UI's template when it is installed, else a minimal escaped page); Linked
 Data clients get Turtle, JSON-LD, N-Triples, RDF/XML, N-Quads or TriG by ``Accept`` or ``format=``.
