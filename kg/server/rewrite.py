@@ -24,10 +24,11 @@ a correct rewrite in every format. Static files are passed through untouched.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 import pyoxigraph as ox
 
@@ -161,15 +162,8 @@ class RebasedExport:
         export_rebased(self.store, fmt, out, self.rebase)
 
 
-def _rewritable(headers: list[tuple[str, str]]) -> bool:
-    content_type = content_encoding = ""
-    for name, value in headers:
-        lower = name.lower()
-        if lower == "content-type":
-            content_type = value.lower()
-        elif lower == "content-encoding":
-            content_encoding = value.lower()
-    return content_type.startswith(_TEXT_TYPES) and content_encoding in ("", "identity")
+def _rewritable(content_type: str, content_encoding: str) -> bool:
+    return content_type.lower().startswith(_TEXT_TYPES) and content_encoding.lower() in ("", "identity")
 
 
 class PublicURLRewriter:
@@ -186,6 +180,7 @@ class PublicURLRewriter:
         self.out = Rebase(dataset_base, public)
         self.into = self.out.inverse()
         self.max_body_bytes = max_body_bytes
+        self._public = public.encode("ascii")
 
     def __call__(self, environ: dict, start_response: Callable):
         if environ.get("PATH_INFO", "").startswith(self.STATIC):
@@ -207,11 +202,21 @@ class PublicURLRewriter:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        status, headers = captured
-        if _rewritable(headers):
+        status, given = captured
+        headers, content_type, content_encoding = [], "", ""
+        for name, value in given:
+            lower = name.lower()
+            if lower == "content-length":
+                continue
+            if lower == "content-type":
+                content_type = value
+            elif lower == "content-encoding":
+                content_encoding = value
+            elif lower in _REWRITTEN_HEADERS:
+                value = self.out.text(value)
+            headers.append((name, value))
+        if _rewritable(content_type, content_encoding):
             body = self.out.bytes(body)
-        headers = [(name, self.out.text(value) if name.lower() in _REWRITTEN_HEADERS else value)
-                   for name, value in headers if name.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)
         return [b""] if head else [body]
@@ -231,15 +236,13 @@ class PublicURLRewriter:
         length = environ.get("CONTENT_LENGTH") or ""
         if not length.isdigit() or int(length) > self.max_body_bytes:
             return  # unknown or over the limit: the application answers it as it is
-        import io
-
         raw = environ["wsgi.input"].read(int(length))
         body = raw
         try:
             if mimetype == FORM:
                 rewritten = self._form(raw.decode("ascii"))
                 body = rewritten.encode("ascii") if rewritten is not None else raw
-            else:
+            elif self._public in raw:  # the public base is ASCII: absent from the bytes, absent from the text
                 body = self.into.text(raw.decode("utf-8")).encode("utf-8")
         except UnicodeDecodeError:
             body = raw  # the application says what is wrong with it
@@ -249,6 +252,8 @@ class PublicURLRewriter:
     def _form(self, encoded: str) -> str | None:
         """A query string or form body with the public base mapped in every value; None when unchanged."""
         public = self.into.old
+        if public not in unquote_plus(encoded):
+            return None
         try:
             pairs = parse_qsl(encoded, keep_blank_values=True, errors="strict")
         except (UnicodeDecodeError, ValueError):
