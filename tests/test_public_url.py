@@ -174,8 +174,10 @@ def test_head_has_the_length_of_the_rewritten_body(public):
 
 
 def test_static_files_pass_through(public):
-    r = requests.get(public + "static/app.css", timeout=60)
-    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/css")
+    for path in ("static/app.css", "assets/app.css"):
+        r = requests.get(public + path, timeout=60)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/css"), path
+        assert requests.head(public + path, timeout=60).headers["Content-Length"] == str(len(r.content))
 
 
 def test_updates_in_the_public_form_are_stored_under_the_dataset_base(tmp_path):

@@ -173,7 +173,7 @@ class PublicURLRewriter:
     is that of the rewritten body; the original method is kept in ``environ["kg.method"]`` for the log.
     """
 
-    STATIC = "/static/"
+    STATIC = ("/static/", "/assets/")  # files of the site itself (the UI's are at /assets/): never rewritten
 
     def __init__(self, app: Callable, dataset_base: str, public: str, max_body_bytes: int = 1_000_000):
         self.app = app
