@@ -293,3 +293,14 @@ def test_graph_store_takes_and_shows_the_public_form(public):
     for graph in (listed, DEFAULT_BASE + listed[len(public + "id/"):]):
         r = requests.get(public + "store", params={"graph": graph}, headers={"Accept": "text/turtle"}, timeout=60)
         assert r.status_code == 200 and public + "id/" in r.text and DEFAULT_BASE not in r.text
+
+
+def test_cors_preflight_and_bodiless_answers_carry_no_length():
+    app = create_app(KGStore(), ServerConfig(workers=0, public_url="http://127.0.0.1:9/"))
+    try:
+        r = app.test_client().options("/sparql", headers={"Origin": "http://other",
+                                                          "Access-Control-Request-Method": "POST"})
+        assert r.status_code == 204 and "Content-Length" not in r.headers
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+    finally:
+        close_app(app)

@@ -217,7 +217,8 @@ class PublicURLRewriter:
             headers.append((name, value))
         if _rewritable(content_type, content_encoding):
             body = self.out.bytes(body)
-        headers.append(("Content-Length", str(len(body))))
+        if not status.startswith(("1", "204", "304")):  # those never carry a body, nor its length
+            headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)
         return [b""] if head else [body]
 
