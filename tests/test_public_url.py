@@ -149,8 +149,13 @@ def test_queries_and_parameters_accept_either_form(public):
     # a literal written with the public form matches the dataset's STR() of the IRI
     prefix = f'ASK {{ ?s a ckg:State FILTER(STRSTARTS(STR(?s), "{public}id/state/")) }}'
     assert requests.get(public + "sparql", params={"query": prefix}, timeout=60).json()["boolean"]
-    r = requests.get(public + "queries", headers={"Accept": "application/json"}, timeout=60)
-    assert r.status_code == 200
+    rows = {}
+    for actor in (DEFAULT_BASE + "state/pakistan", public + "id/state/pakistan"):  # a canned query's parameter
+        r = requests.get(public + "queries/diplomatic_actions_by_actor", params={"actor": actor},
+                         headers={"Accept": "text/csv"}, timeout=60)
+        assert r.status_code == 200, r.text
+        rows[actor] = r.text
+    assert len(set(rows.values())) == 1 and rows[DEFAULT_BASE + "state/pakistan"].count("\n") > 2
 
 
 def test_linked_data_pages_void_and_service_description_are_public(public):
