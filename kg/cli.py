@@ -388,9 +388,11 @@ def serve(
     from kg.server.rewrite import BadPublicURL, check_base, default_public_url, public_base
     from kg.server.rewrite import public_url as checked_url
 
+    base = base or Settings().base
     try:
         public = checked_url(public_url if public_url is not None else default_public_url(host, port))
-        base = check_base(base or Settings().base)
+        if public_base(public) != base:
+            check_base(base)  # rewritten as bytes: only a base no format escapes
     except BadPublicURL as exc:
         raise fail(str(exc)) from None
     check_listen_address(host, port)  # before the store and the workers: a busy port fails in a line
