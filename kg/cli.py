@@ -434,6 +434,9 @@ def serve(
     from kg.server import ServerConfig, create_app, run
 
     check_listen_address(host, port)  # before the store and the workers: a busy port fails in a line
+    if update_token and store_url:
+        raise fail("--update-token with --store-url: send updates to the SPARQL server itself (or kg build "
+                   "--store-url); kg serve in front of it is read-only")
     kg_store = open_store(store, data, read_only=update_token is None and not data, url=store_url,
                           update_url=update_url, auth=store_auth)
     config = ServerConfig(

@@ -25,7 +25,7 @@ Where the union lives depends on the server (``dialect``, found from the server'
 
 from __future__ import annotations
 
-import base64
+import copy
 import io
 import json
 import urllib.error
@@ -44,6 +44,10 @@ SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
 QUERY_ACCEPT = f"{SELECT_ACCEPT}, {GRAPH_ACCEPT.replace('application/n-triples', 'application/n-triples;q=0.95')}"
 DEFAULT_TIMEOUT = 300.0  # seconds for one request (the server's query time limit is passed per query)
+
+
+class RemoteTimeout(StoreError):
+    """The server did not answer within the time allowed."""
 
 
 class RemoteQueryError(SyntaxError):
@@ -97,28 +101,32 @@ class RemoteStore:
             raise StoreError(f"unknown store dialect {self.dialect!r}; choose one of {', '.join(DIALECTS)}")
         self.union = UNION_GRAPH if self.dialect == "virtuoso" else None
 
+    def with_timeout(self, timeout: float) -> RemoteStore:
+        """The same store whose requests give up after ``timeout`` seconds (one per query of ``kg serve``)."""
+        clone = copy.copy(self)
+        clone.timeout = timeout
+        return clone
+
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r}, dialect={self.dialect!r})"
 
     # -- HTTP --------------------------------------------------------------------------------------
     def _make_opener(self, auth: tuple[str, str] | None) -> urllib.request.OpenerDirector:
         handlers: list[Any] = []
-        self._basic: str | None = None
         if auth:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in {self.url, self.update_url}:
                 passwords.add_password(None, url, *auth)
-            # Digest (Virtuoso's /sparql-auth) answers a challenge; Basic is sent up front (Fuseki, proxies)
-            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
-            self._basic = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+            # each answers the server's challenge in its own scheme: Digest (Virtuoso's /sparql-auth) is tried
+            # first, then Basic (Fuseki, a proxy in front); the password never goes out unasked
+            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
+                         urllib.request.HTTPBasicAuthHandler(passwords)]
         return urllib.request.build_opener(*handlers)
 
     def _post(self, url: str, data: bytes, content_type: str, accept: str, timeout: float | None,
               what: str) -> tuple[bytes, str, dict]:
         request = urllib.request.Request(url, data=data, method="POST",
                                          headers={"Content-Type": content_type, "Accept": accept})
-        if self._basic:
-            request.add_header("Authorization", self._basic)
         try:
             with self._opener.open(request, timeout=timeout or self.timeout) as response:
                 return response.read(), response.headers.get("Content-Type", ""), dict(response.headers)
@@ -130,8 +138,14 @@ class RemoteStore:
             if exc.code == 400:
                 raise RemoteQueryError(f"the SPARQL server refused the {what}: {message}") from None
             raise StoreError(f"the SPARQL server at {url} failed the {what} ({exc.code}): {message}") from None
+        except TimeoutError:
+            raise RemoteTimeout(f"the SPARQL server at {url} did not answer the {what} within "
+                                f"{timeout or self.timeout:g} s") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise RemoteTimeout(f"the SPARQL server at {url} did not answer the {what} within "
+                                    f"{timeout or self.timeout:g} s") from None
             raise StoreError(f"cannot reach the SPARQL server at {url}: {reason}") from None
 
     def _detect_dialect(self) -> str:
@@ -167,7 +181,10 @@ class RemoteStore:
         return sorted(row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
 
     def has_graph(self, graph_iri: str) -> bool:
-        return bool(self.query(f"ASK {{ GRAPH <{_iri(graph_iri)}> {{ ?s ?p ?o }} }}"))
+        # a SELECT, not ASK: Virtuoso 7.2 answers ASK { GRAPH <g> {...} } with true for any <g> once a
+        # default-graph-uri is given
+        rows = self.query(f"SELECT ?s WHERE {{ GRAPH <{_iri(graph_iri)}> {{ ?s ?p ?o }} }} LIMIT 1")
+        return any(True for _ in rows)
 
     def __len__(self) -> int:
         """Triples in the merged (default) graph."""
