@@ -171,7 +171,7 @@ class RemoteStore:
         params += [("default-graph-uri", g) for g in defaults or ()]
         params += [("named-graph-uri", g) for g in _graph_names(named_graphs) or ()]
         body, content_type, _headers = self._post(self.url, urllib.parse.urlencode(params).encode(),
-                                                  "application/x-www-form-urlencoded", QUERY_ACCEPT, timeout,
+                                                  "application/x-www-form-urlencoded", _accept(sparql), timeout,
                                                   "query")
         return _parse_answer(body, content_type)
 
@@ -181,9 +181,10 @@ class RemoteStore:
         return sorted(row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
 
     def has_graph(self, graph_iri: str) -> bool:
-        # a SELECT, not ASK: Virtuoso 7.2 answers ASK { GRAPH <g> {...} } with true for any <g> once a
-        # default-graph-uri is given
-        rows = self.query(f"SELECT ?s WHERE {{ GRAPH <{_iri(graph_iri)}> {{ ?s ?p ?o }} }} LIMIT 1")
+        # no dataset parameters (Virtuoso then looks in every graph it has, and with a default-graph-uri it sees
+        # no named graph <g>), and a SELECT, not ASK: Virtuoso 7.2 answers ASK { GRAPH <g> {...} } with true
+        # for any <g> once a default-graph-uri is given
+        rows = self.query(f"SELECT ?s WHERE {{ GRAPH <{_iri(graph_iri)}> {{ ?s ?p ?o }} }} LIMIT 1", default_graph=[])
         return any(True for _ in rows)
 
     def __len__(self) -> int:
@@ -248,6 +249,18 @@ class RemoteStore:
     def load_quads(self, path) -> None:
         raise StoreError("--data files are read into an embedded store; load them into the SPARQL server "
                          "with its own loader")
+
+
+def _accept(sparql: str) -> str:
+    """What to ask for: Virtuoso answers a CONSTRUCT in SPARQL JSON when that is acceptable at all, so the
+    query's form (read by the endpoint's tokeniser) decides between results and a graph format."""
+    from kg.server.safety import UnsafeRequest, inspect
+
+    try:
+        form = inspect(sparql).form
+    except UnsafeRequest:
+        return QUERY_ACCEPT  # the server will say what is wrong with it
+    return GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else SELECT_ACCEPT if form else QUERY_ACCEPT
 
 
 def _iri(iri: str) -> str:
