@@ -196,10 +196,10 @@ class RayExecutor(Executor):
         if self.owned:
             try:
                 if address:
-                    ray.init(address=address, logging_level="warning", log_to_driver=False)
+                    ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
                 else:
                     ray.init(num_cpus=jobs or os.cpu_count() or 1, include_dashboard=False,
-                             logging_level="warning", log_to_driver=False)
+                             logging_level=logging.WARNING, log_to_driver=False)
             except Exception as exc:  # ConnectionError, RuntimeError, ValueError: all mean "no cluster"
                 raise ExecutorError(f"cannot start or join a Ray cluster{f' at {address}' if address else ''}: "
                                     f"{exc}") from None
