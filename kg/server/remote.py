@@ -40,7 +40,8 @@ class RemoteEngine:
         try:
             # kg.query is annotated with the embedded store; on a remote one it uses only the GraphStore interface
             body = evaluate(store, text, job.fmt,  # type: ignore[arg-type]
-                            default_graphs=list(job.default_graphs or []) or None, named_graphs=list(job.named_graphs or []) or None,
+                            default_graphs=list(job.default_graphs or []) or None,
+                            named_graphs=list(job.named_graphs or []) or None,
                             substitutions=job.substitutions or None, max_rows=job.max_rows, rows_capped=capped)
             return Outcome(200, body, time.perf_counter() - started)
         except RemoteTimeout:
