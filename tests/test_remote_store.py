@@ -206,3 +206,17 @@ def test_remove_through_the_server_matches_the_embedded_store(nlp, server, remot
     assert len(remote) == len(copy)
     if remote.union:
         assert UNION_GRAPH not in remote.graphs()
+
+
+def test_store_url_mistakes_are_one_line_errors(nlp):
+    down = invoke(nlp, "build", EXAMPLES_DIR, "--store-url", "http://127.0.0.1:9/query")
+    assert down.code == 2 and "cannot reach the SPARQL server at http://127.0.0.1:9/query" in down.stderr
+    assert down.exception is None
+    not_url = invoke(nlp, "query", "ASK {}", "--store-url", "ftp://example.org/sparql")
+    assert not_url.code == 2 and "give the server's SPARQL query URL" in not_url.stderr
+    both = invoke(nlp, "export", "--store", "somewhere", "--store-url", "http://127.0.0.1:9/query")
+    assert both.code == 2 and "either --store-url or --store/--data" in both.stderr
+    auth = invoke(nlp, "remove", "x.txt", "--store-auth", "nocolon", "--store-url", "http://127.0.0.1:9/query")
+    assert auth.code == 2 and "--store-auth must be USER:PASS" in auth.stderr
+    writable = invoke(nlp, "serve", "--port", "0", "--update-token", "t", "--store-url", "http://127.0.0.1:9/query")
+    assert writable.code == 2 and "send updates to the SPARQL server itself" in writable.stderr
