@@ -150,6 +150,7 @@ def build(
     Exit status: 0 all built; 3 built, but some documents were skipped (each named above, with
     its reason); 1 nothing could be built (or --strict stopped); 2 bad usage.
     """
+    from kg.executors import ExecutorError
     from kg.ingest import folder_manifest, load_manifest
     from kg.ingest.manifest import ManifestError
     from kg.pipeline import Builder, BuildError
@@ -181,7 +182,7 @@ def build(
             report = _build_with_progress(builder, paths, loaded_manifest, strict, chosen)
     except BuildError as exc:
         raise fail(f"--strict: {exc}", 1) from None
-    except StoreError as exc:  # a SPARQL server that went away or refused a write: documents before it are in
+    except (StoreError, ExecutorError) as exc:  # a SPARQL server or a cluster that went away: what was written stays
         raise fail(f"{exc} (documents already written stay; run the build again to go on)", 1) from None
     for skipped in report.skipped:
         say("[yellow]skipped[/]", f"{skipped.name}: {skipped.reason}")

@@ -127,7 +127,16 @@ class Executor:
         raise NotImplementedError
 
     def extract(self, documents: Iterable[Document]) -> Iterator[Extracted]:
-        return ordered_results(self.submit, self.wait, documents, self.settings.batch_size, 2 * self.workers())
+        return ordered_results(self.submit, self._wait, documents, self.settings.batch_size, 2 * self.workers())
+
+    def _wait(self, handle: Any) -> list[Extracted]:
+        """A chunk's results; a failure here is the cluster's (a worker lost, a task killed), never a document's:
+        :func:`extract_chunk` returns a document's failure as its result."""
+        try:
+            return self.wait(handle)
+        except Exception as exc:
+            raise ExecutorError(f"the {self.name} executor lost a chunk of documents: {type(exc).__name__}: "
+                                f"{exc}") from exc
 
     def describe(self) -> str:
         return f"{self.name} ({self.workers()} workers)"

@@ -165,3 +165,21 @@ def test_a_missing_optional_package_says_how_to_install_it(monkeypatch, settings
     monkeypatch.setattr(builtins, "__import__", no_ray)
     with pytest.raises(ExecutorError, match=r"pip install 'conflict-kg\[ray\]'"):
         make_executor("ray", settings)
+
+
+def test_a_lost_chunk_is_the_clusters_failure_not_a_documents(settings, nlp):
+    """A worker that dies takes its chunk with it: the build stops with an ExecutorError naming the executor
+    (the CLI prints it in one line), instead of the documents being reported as skipped or silently missing."""
+    from kg.executors import Executor
+
+    class Dying(Executor):
+        name = "dying"
+
+        def submit(self, chunk):
+            return chunk
+
+        def wait(self, handle):
+            raise ConnectionResetError("worker at tcp://10.0.0.7:4242 went away")
+
+    with pytest.raises(ExecutorError, match="the dying executor lost a chunk of documents: ConnectionResetError"):
+        _build(nlp, settings, [EXAMPLES_DIR], executor=Dying(settings))
