@@ -220,3 +220,10 @@ def test_store_url_mistakes_are_one_line_errors(nlp):
     assert auth.code == 2 and "--store-auth must be USER:PASS" in auth.stderr
     writable = invoke(nlp, "serve", "--port", "0", "--update-token", "t", "--store-url", "http://127.0.0.1:9/query")
     assert writable.code == 2 and "send updates to the SPARQL server itself" in writable.stderr
+
+
+def test_both_stores_satisfy_the_one_store_interface(remote, embedded):
+    from kg.store.interface import GraphStore
+
+    assert isinstance(embedded, GraphStore) and isinstance(remote, GraphStore)
+    assert (embedded.remote, remote.remote) == (False, True) and remote.path is None
