@@ -120,6 +120,7 @@ DirsAllowed              = ., /usr/share/virtuoso-opensource-7/vad
 NumberOfBuffers          = 10000
 MaxDirtyBuffers          = 6000
 ThreadsPerQuery          = 2
+MaxSortedTopRows         = 1000001
 [HTTPServer]
 ServerPort                  = {http_port}
 ServerRoot                  = {dir}/vsp
