@@ -67,6 +67,7 @@ def build_rows(docs: int, work: Path, skip: set[str]) -> list[Row]:
         rows.append(Row(BENCH, f"build {docs} articles, {name}", rate, rates.get("local"), "words/s",
                         f"{report_.built} built in {report_.seconds:.1f} s; start {start_s:.1f} s + warm-up "
                         f"{warmed():.1f} s"))
+        print(f"done: {rows[-1].measure}: {rate:,.0f} words/s ({rows[-1].note})", flush=True)  # a long run's progress
     return rows
 
 
