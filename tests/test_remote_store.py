@@ -246,3 +246,34 @@ def test_the_dashboard_and_a_query_form_show_what_the_embedded_store_shows(serve
             assert there.data == here.data, path
         else:  # Virtuoso's GRAPH ?g also matches the union graph: evidence is listed twice (docs/scale.md)
             assert b"Houthis" in there.data and there.data.count(b"evidence (") == here.data.count(b"evidence (")
+
+
+def test_kg_serve_store_url_on_the_command_line(server, embedded):
+    """The real command: waitress in front of the server, a canned query over HTTP, then SIGTERM."""
+    import os
+    import subprocess
+    import time
+    import urllib.request
+
+    from benchmarks.servers import free_port
+
+    port = free_port()
+    env_auth = {"KG_STORE_AUTH": server.auth} if server.auth else {}
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store-url", server.query_url, "--port",
+                                str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **env_auth})
+    try:
+        body = None
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/queries/officials?format=csv", timeout=10) as r:
+                    body = r.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "kg serve --store-url never answered"
+        assert sorted(body.splitlines()) == sorted(answer_text(embedded, (QUERIES_DIR / "officials.rq").read_text(),
+                                                                "csv").splitlines())
+    finally:
+        process.terminate()
+        assert process.wait(30) in (0, 128 + 15)
