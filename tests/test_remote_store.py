@@ -191,27 +191,6 @@ def test_serve_keeps_its_row_and_time_limits(served):
     assert slow.status_code == 503 and b"time limit of 2 s" in slow.data
 
 
-def test_remove_through_the_server_matches_the_embedded_store(nlp, server, remote, embedded, tmp_path):
-    """Last: it changes the server's graph. The same source removed from a copy of the embedded store."""
-    copy = KGStore()
-    out = io.BytesIO()
-    embedded.export("nquads", out)
-    (tmp_path / "copy.nq").write_bytes(out.getvalue())
-    copy.load_quads(tmp_path / "copy.nq")  # the named graphs, and their union made again from them
-    source = "000_wire_us_uk_strikes_yemen.txt"
-    run = invoke(nlp, "remove", source, *server.cli_args())
-    assert run.code == 0, run.stderr
-    from kg.rdf import find_graphs
-
-    [graph] = find_graphs(copy, source)
-    left = copy.remove_graph(graph)
-    assert f"({left} triples left the merged graph)" in run.stderr
-    assert remote.graphs() == copy.graphs() and graph not in remote.graphs()
-    assert len(remote) == len(copy)
-    if remote.union:
-        assert UNION_GRAPH not in remote.graphs()
-
-
 def test_store_url_mistakes_are_one_line_errors(nlp):
     down = invoke(nlp, "build", EXAMPLES_DIR, "--store-url", "http://127.0.0.1:9/query")
     assert down.code == 2 and "cannot reach the SPARQL server at http://127.0.0.1:9/query" in down.stderr
@@ -277,3 +256,24 @@ def test_kg_serve_store_url_on_the_command_line(server, embedded):
     finally:
         process.terminate()
         assert process.wait(30) in (0, 128 + 15)
+
+
+def test_remove_through_the_server_matches_the_embedded_store(nlp, server, remote, embedded, tmp_path):
+    """Last: it changes the server's graph. The same source removed from a copy of the embedded store."""
+    copy = KGStore()
+    out = io.BytesIO()
+    embedded.export("nquads", out)
+    (tmp_path / "copy.nq").write_bytes(out.getvalue())
+    copy.load_quads(tmp_path / "copy.nq")  # the named graphs, and their union made again from them
+    source = "000_wire_us_uk_strikes_yemen.txt"
+    run = invoke(nlp, "remove", source, *server.cli_args())
+    assert run.code == 0, run.stderr
+    from kg.rdf import find_graphs
+
+    [graph] = find_graphs(copy, source)
+    left = copy.remove_graph(graph)
+    assert f"({left} triples left the merged graph)" in run.stderr
+    assert remote.graphs() == copy.graphs() and graph not in remote.graphs()
+    assert len(remote) == len(copy)
+    if remote.union:
+        assert UNION_GRAPH not in remote.graphs()
