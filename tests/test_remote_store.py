@@ -155,6 +155,8 @@ def test_serve_sparql_and_entity_pages(served):
     assert turtle.status_code == 200 and b"ArmedGroup" in turtle.data
     for path in ("/", "/dashboard", "/queries", "/.well-known/void"):
         assert served.get(path).status_code == 200, path
+    store = served.get("/store?default")  # the Graph Store Protocol is the server's own, not forwarded
+    assert store.status_code == 501 and b"SPARQL server behind it" in store.data
     form = served.get("/queries/events_in_province", headers={"Accept": "text/html"})
     assert form.status_code == 200 and b"<form" in form.data
 
