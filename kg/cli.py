@@ -362,6 +362,9 @@ def export(
 
     if fmt not in EXPORT_FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if store_url and (base is not None or from_base is not None):
+        raise fail("--base with --store-url: export the server's graph to a file first, then "
+                   "`kg export --data FILE --base IRI`")
     kg_store = open_store(store, data, read_only=True, url=store_url, auth=store_auth)
     if base is not None or from_base is not None:
         from kg.server.rewrite import BadPublicURL, Rebase, RebasedExport

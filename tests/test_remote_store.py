@@ -25,7 +25,7 @@ from kg.store import KGStore
 from kg.store.remote import UNION_GRAPH, RemoteStore, parse_auth
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.servers import SERVERS  # noqa: E402
+from benchmarks.servers import SERVERS, free_port  # noqa: E402
 
 ACTIVITY = re.compile(r"/activity/[0-9a-f]+>")
 STARTED = re.compile(r'<http://www\.w3\.org/ns/prov#startedAtTime> "[^"]*"')
@@ -203,7 +203,9 @@ def test_store_url_mistakes_are_one_line_errors(nlp):
     assert both.code == 2 and "either --store-url or --store/--data" in both.stderr
     auth = invoke(nlp, "remove", "x.txt", "--store-auth", "nocolon", "--store-url", "http://127.0.0.1:9/query")
     assert auth.code == 2 and "--store-auth must be USER:PASS" in auth.stderr
-    writable = invoke(nlp, "serve", "--port", "0", "--update-token", "t", "--store-url", "http://127.0.0.1:9/query")
+    rebased = invoke(nlp, "export", "--base", "https://kg.example.org/id/", "--store-url", "http://127.0.0.1:9/query")
+    assert rebased.code == 2 and "export the server's graph to a file first" in rebased.stderr
+    writable = invoke(nlp, "serve", "--port", str(free_port()), "--update-token", "t", "--store-url", "http://127.0.0.1:9/query")
     assert writable.code == 2 and "send updates to the SPARQL server itself" in writable.stderr
 
 
@@ -236,12 +238,12 @@ def test_kg_serve_store_url_on_the_command_line(server, embedded):
     import time
     import urllib.request
 
-    from benchmarks.servers import free_port
-
     port = free_port()
     env_auth = {"KG_STORE_AUTH": server.auth} if server.auth else {}
+    # IRIs shown as they are stored (without --public-url they are shown under http://127.0.0.1:PORT/id/)
     process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store-url", server.query_url, "--port",
-                                str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                str(port), "--public-url", "https://w3id.org/conflict-kg/"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, **env_auth})
     try:
         body = None
