@@ -29,6 +29,23 @@ DataOpt = Annotated[
     list[Path] | None,
     typer.Option("--data", help="Read the graph from RDF files (.trig .nq .ttl .nt .jsonld) instead of a store."),
 ]
+StoreUrlOpt = Annotated[
+    str | None,
+    typer.Option("--store-url", envvar="KG_STORE_URL",
+                 help="Keep the graph in an existing SPARQL 1.1 server: its query URL (e.g. Oxigraph server's "
+                      "http://HOST:7878/query, Virtuoso's http://HOST:8890/sparql) instead of a store folder."),
+]
+UpdateUrlOpt = Annotated[
+    str | None,
+    typer.Option("--update-url", help="The server's SPARQL Update URL (default: .../update beside a .../query "
+                                      "URL, else the query URL)."),
+]
+StoreAuthOpt = Annotated[
+    str | None,
+    typer.Option("--store-auth", envvar="KG_STORE_AUTH",
+                 help="USER:PASS for the SPARQL server (Basic or Digest); KG_STORE_AUTH keeps it out of the "
+                      "process list."),
+]
 BaseOpt = Annotated[str | None, typer.Option("--base", help="Base IRI for minted entity and event IRIs.")]
 
 
@@ -45,11 +62,17 @@ def say(label: str, message: object) -> None:
               highlight=False)
 
 
-def open_store(store: Path | None, data: list[Path] | None, read_only: bool = False):
-    """A store from ``--data`` files (in memory) or a store folder; clear errors for both."""
-    from kg.store import KGStore, StoreError
+def open_store(store: Path | None, data: list[Path] | None, read_only: bool = False, url: str | None = None,
+               update_url: str | None = None, auth: str | None = None):
+    """A store from ``--data`` files (in memory), a SPARQL server (``--store-url``) or a store folder; clear
+    errors for all three."""
+    from kg.store import KGStore, StoreError, open_graph_store
 
     try:
+        if url or update_url or auth:
+            if data or store:
+                raise fail("give either --store-url or --store/--data, not both")
+            return open_graph_store(url=url, update_url=update_url, auth=auth)
         if data:
             memory = KGStore()
             for path in data:
@@ -80,6 +103,9 @@ def build(
         ),
     ] = None,
     store: StoreOpt = None,
+    store_url: StoreUrlOpt = None,
+    update_url: UpdateUrlOpt = None,
+    store_auth: StoreAuthOpt = None,
     manifest: Annotated[
         Path | None,
         typer.Option(
@@ -95,7 +121,17 @@ def build(
     memory: Annotated[
         bool, typer.Option("--memory", help="Build in memory only, keep no store (implied by --out without --store).")
     ] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for NLP and extraction.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for NLP and extraction "
+                                                                  "(with ray/dask and no --address: the local "
+                                                                  "cluster's workers).")] = 1,
+    executor: Annotated[
+        str, typer.Option("--executor", help="Where NLP and extraction run: local (this machine), ray or dask.")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="Join a running cluster: ray://HOST:10001 or auto for Ray, "
+                                       "tcp://HOST:8786 for Dask. Without it a local cluster is started."),
+    ] = None,
 ) -> None:
     """Read articles and add their facts to the graph.
 
@@ -107,24 +143,26 @@ def build(
       kg build new/ --store data/kg --out all.nq  # into the store; all.nq holds all it has
       kg build feed.jsonl --manifest meta.csv   # with publication dates and publishers
       kg build big-feed/ --store data/kg -j 2   # NLP in two worker processes
+      kg build big-feed/ --executor dask --address tcp://scheduler:8786   # on a Dask cluster
     Building the same input twice changes nothing: documents are identified by their content.
     A bad metadata value (a URL, title, publisher or date that cannot be used) is dropped with a
     warning and the article built without it.
     Exit status: 0 all built; 3 built, but some documents were skipped (each named above, with
     its reason); 1 nothing could be built (or --strict stopped); 2 bad usage.
     """
+    from kg.executors import ExecutorError
     from kg.ingest import folder_manifest, load_manifest
     from kg.ingest.manifest import ManifestError
     from kg.pipeline import Builder, BuildError
-    from kg.store import KGStore
+    from kg.store import KGStore, StoreError
 
     settings = Settings(base=base) if base else Settings()
     paths = inputs or [EXAMPLES_DIR]
     missing = [str(p) for p in paths if not _exists(p)]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
-    if memory and store is not None:
-        raise fail("give either --memory or --store DIR, not both")
+    if memory and (store is not None or store_url):
+        raise fail("give either --memory or --store DIR / --store-url, not both")
     if out is not None and out.suffix.lower() not in FORMAT_BY_SUFFIX:  # before the build, not after it
         raise fail(f"cannot tell the format of {out}: use one of {', '.join(FORMAT_BY_SUFFIX)}")
     if manifest is None and (manifest := folder_manifest(paths)):
@@ -133,14 +171,19 @@ def build(
         loaded_manifest = load_manifest(manifest)
     except ManifestError as exc:
         raise fail(str(exc)) from None
-    in_memory = memory or (out is not None and store is None)  # --out alone: the file holds these inputs only
-    kg_store = KGStore() if in_memory else open_store(store, None)
+    # --out alone: the file holds these inputs only
+    in_memory = memory or (out is not None and store is None and not store_url)
+    kg_store = KGStore() if in_memory else open_store(store, None, url=store_url, update_url=update_url,
+                                                      auth=store_auth)
     with err.status("loading the NLP pipeline…"):
         builder = Builder(kg_store, settings)
     try:
-        report = _build_with_progress(builder, paths, loaded_manifest, strict, jobs)
+        with _executor(executor, settings, jobs, address, builder.nlp) as chosen:
+            report = _build_with_progress(builder, paths, loaded_manifest, strict, chosen)
     except BuildError as exc:
         raise fail(f"--strict: {exc}", 1) from None
+    except (StoreError, ExecutorError) as exc:  # a SPARQL server or a cluster that went away: what was written stays
+        raise fail(f"{exc} (documents already written stay; run the build again to go on)", 1) from None
     for skipped in report.skipped:
         say("[yellow]skipped[/]", f"{skipped.name}: {skipped.reason}")
     for dropped in report.dropped:
@@ -152,7 +195,8 @@ def build(
         _write(kg_store, out)
         if not in_memory:
             documents, this_run = len(kg_store.graphs()), report.built + report.unchanged
-            say("", f"{out} holds the {documents} documents of the store {kg_store.path}, {this_run} of them "
+            say("", f"{out} holds the {documents} documents of the store {kg_store.path or store_url}, {this_run} "
+                    "of them "
                     "from these inputs (leave out --store to write only these inputs)")
     say("", report.summary())
     if report.read == 0:
@@ -191,7 +235,20 @@ def _count_documents(paths: list[Path]) -> int:
     return total
 
 
-def _build_with_progress(builder, paths, manifest, strict, jobs):
+def _executor(kind: str, settings: Settings, jobs: int, address: str | None, nlp):
+    """The executor for ``--executor``/``--address``/``--jobs``, or a one-line error (exit 2)."""
+    from kg.executors import ExecutorError, make_executor
+
+    try:
+        if kind != "local":
+            with err.status(f"starting {kind}…"):
+                return make_executor(kind, settings, jobs, address, nlp)
+        return make_executor(kind, settings, jobs, address, nlp)
+    except ExecutorError as exc:
+        raise fail(str(exc)) from None
+
+
+def _build_with_progress(builder, paths, manifest, strict, executor):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     total = _count_documents(paths)
@@ -209,7 +266,7 @@ def _build_with_progress(builder, paths, manifest, strict, jobs):
             elapsed = bar.tasks[0].elapsed or 0.0
             bar.update(task, completed=done, rate=f"{done / elapsed:.1f}" if elapsed else "…")
 
-        return builder.build(paths, manifest=manifest, strict=strict, progress=progress, jobs=jobs)
+        return builder.build(paths, manifest=manifest, strict=strict, progress=progress, executor=executor)
 
 
 FORMAT_BY_SUFFIX = {
@@ -243,6 +300,8 @@ def query(
     store: StoreOpt = None,
     data: DataOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="json, csv, tsv, table, or turtle (for CONSTRUCT).")] = "table",
+    store_url: StoreUrlOpt = None,
+    store_auth: StoreAuthOpt = None,
 ) -> None:
     """Run a SPARQL query on the merged graph.
 
@@ -254,6 +313,7 @@ def query(
     """
     from kg.query import QueryError, answer_text
     from kg.server.safety import UnsafeRequest, inspect
+    from kg.store import StoreError
 
     if (sparql is None) == (file is None):
         raise fail("give either a query or --file Q.rq")
@@ -261,12 +321,17 @@ def query(
         text = file.read_text(encoding="utf-8") if file else (sparql or "")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"cannot read the query file {file}: {getattr(exc, 'strerror', None) or exc}") from None
-    kg_store = open_store(store, data, read_only=True)
     try:
-        inspect(text)  # the endpoint's refusals (SERVICE, LOAD) before evaluation, with the same messages
-        sys.stdout.write(answer_text(kg_store, text, fmt))
-    except (QueryError, UnsafeRequest) as exc:
+        inspect(text)  # the endpoint's refusals (SERVICE, LOAD) before evaluation (and before any remote store)
+    except UnsafeRequest as exc:
         raise fail(str(exc)) from None
+    kg_store = open_store(store, data, read_only=True, url=store_url, auth=store_auth)
+    try:
+        sys.stdout.write(answer_text(kg_store, text, fmt))
+    except QueryError as exc:
+        raise fail(str(exc)) from None
+    except StoreError as exc:
+        raise fail(str(exc), 1) from None
 
 
 @app.command()
@@ -275,6 +340,8 @@ def export(
     store: StoreOpt = None,
     data: DataOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to FILE instead of standard output.")] = None,
+    store_url: StoreUrlOpt = None,
+    store_auth: StoreAuthOpt = None,
     base: Annotated[
         str | None, typer.Option("--base", help="Write a copy with the IRIs under the build's base moved under IRI.")
     ] = None,
@@ -291,11 +358,14 @@ def export(
       kg export --format trig --out graph.trig
       kg export --format turtle --base https://kg.example.org/id/ --out copy.ttl   # the store is unchanged
     """
-    from kg.store import EXPORT_FORMATS
+    from kg.store import EXPORT_FORMATS, StoreError
 
     if fmt not in EXPORT_FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    kg_store = open_store(store, data, read_only=True)
+    if store_url and (base is not None or from_base is not None):
+        raise fail("--base with --store-url: export the server's graph to a file first, then "
+                   "`kg export --data FILE --base IRI`")
+    kg_store = open_store(store, data, read_only=True, url=store_url, auth=store_auth)
     if base is not None or from_base is not None:
         from kg.server.rewrite import BadPublicURL, Rebase, RebasedExport
 
@@ -303,10 +373,13 @@ def export(
             kg_store = RebasedExport(kg_store, Rebase(from_base or Settings().base, base or Settings().base))
         except BadPublicURL as exc:
             raise fail(str(exc)) from None
-    if out:
-        _write(kg_store, out, fmt)
-    else:
-        kg_store.export(fmt, sys.stdout.buffer)
+    try:
+        if out:
+            _write(kg_store, out, fmt)
+        else:
+            kg_store.export(fmt, sys.stdout.buffer)
+    except StoreError as exc:
+        raise fail(str(exc), 1) from None
 
 
 def check_listen_address(host: str, port: int) -> None:
@@ -370,6 +443,9 @@ def serve(
     queue_wait: Annotated[
         float, typer.Option("--queue-wait", help="Seconds a request waits for a free worker before a 'busy' 503.")
     ] = 1.0,
+    store_url: StoreUrlOpt = None,
+    update_url: UpdateUrlOpt = None,
+    store_auth: StoreAuthOpt = None,
     public_url: Annotated[
         str | None,
         typer.Option("--public-url", help="The URL clients reach this server at (default http://HOST:PORT/): "
@@ -382,6 +458,7 @@ def serve(
     Examples:
       kg serve                                  # ./.kg-store on http://127.0.0.1:8000/
       kg serve --data graph.trig --port 9000
+      kg serve --store-url http://127.0.0.1:7878/query   # in front of an Oxigraph server
       kg serve --public-url https://kg.example.org/   # behind a proxy (docs/linked-data.md)
     """
     from kg.server import ServerConfig, create_app, run
@@ -396,7 +473,11 @@ def serve(
     except BadPublicURL as exc:
         raise fail(str(exc)) from None
     check_listen_address(host, port)  # before the store and the workers: a busy port fails in a line
-    kg_store = open_store(store, data, read_only=update_token is None and not data)
+    if update_token and store_url:
+        raise fail("--update-token with --store-url: send updates to the SPARQL server itself (or kg build "
+                   "--store-url); kg serve in front of it is read-only")
+    kg_store = open_store(store, data, read_only=update_token is None and not data, url=store_url,
+                          update_url=update_url, auth=store_auth)
     config = ServerConfig(
         base=base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers,
         query_memory_mb=query_memory, queue_wait=queue_wait, public_url=public,
@@ -407,11 +488,12 @@ def serve(
 
 
 @app.command()
-def validate(store: StoreOpt = None, data: DataOpt = None) -> None:
+def validate(store: StoreOpt = None, data: DataOpt = None, store_url: StoreUrlOpt = None,
+             store_auth: StoreAuthOpt = None) -> None:
     """Check the graph against the SHACL shapes and the ontology, and report in plain words."""
     from kg.validate import validate_store
 
-    kg_store = open_store(store, data, read_only=True)
+    kg_store = open_store(store, data, read_only=True, url=store_url, auth=store_auth)
     ok, report = validate_store(kg_store)
     sys.stdout.write(report + "\n")
     raise typer.Exit(0 if ok else 1)
@@ -421,11 +503,14 @@ def validate(store: StoreOpt = None, data: DataOpt = None) -> None:
 def remove(
     sources: Annotated[list[str], typer.Argument(help="Document ids, file names or source URLs to remove.")],
     store: StoreOpt = None,
+    store_url: StoreUrlOpt = None,
+    update_url: UpdateUrlOpt = None,
+    store_auth: StoreAuthOpt = None,
 ) -> None:
     """Remove sources: their graphs, and the facts and nodes only they supported."""
     from kg.rdf import find_graphs
 
-    kg_store = open_store(store, None)
+    kg_store = open_store(store, None, url=store_url, update_url=update_url, auth=store_auth)
     for source in sources:
         graphs = find_graphs(kg_store, source)
         if not graphs:

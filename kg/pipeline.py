@@ -12,19 +12,16 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import multiprocessing as mp
-import os
 import pickle
 import tempfile
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.config import Settings
+from kg.executors import Executor, Extracted
 from kg.ingest import Manifest, read_inputs
 from kg.records import Document, DocumentExtraction, DroppedField, Skipped
 from kg.store import KGStore
@@ -70,8 +67,6 @@ class BuildError(Exception):
 
 
 ProgressCallback = Callable[[int, Document | Skipped], None]
-# A document, what was extracted from it (or the error that stopped extraction), and its word count.
-Extracted = tuple[Document, DocumentExtraction | Exception, int]
 
 
 def _safe_extract(document: Document, spacy_doc) -> DocumentExtraction | Exception:
@@ -81,27 +76,6 @@ def _safe_extract(document: Document, spacy_doc) -> DocumentExtraction | Excepti
         return extract(document, spacy_doc)
     except Exception as exc:  # reported by the caller as a skipped document
         return exc
-
-
-_WORKER_NLP = None
-
-
-def _worker_init(settings: Settings, parent_pid: int) -> None:
-    from kg.children import die_with_parent
-
-    # a SIGKILLed build must not leave its workers (~450 MB each) running on, re-parented to PID 1
-    die_with_parent(parent_pid)
-    global _WORKER_NLP
-    if _WORKER_NLP is not None:  # forked: the parent's pipeline, loaded and warm, is already here
-        return
-    from kg.nlp import load_pipeline
-
-    _WORKER_NLP = load_pipeline(settings)
-
-
-def _worker_extract(documents: list[Document]) -> list[Extracted]:
-    assert _WORKER_NLP is not None, "worker not initialised"
-    return list(_extract_all(_WORKER_NLP, documents, batch_size=len(documents) or 1))
 
 
 def _pipe_safely(nlp, documents: Iterable[Document], batch_size: int) -> Iterator[tuple[Document, Any]]:
@@ -214,14 +188,15 @@ class Builder:
         strict: bool = False,
         progress: ProgressCallback | None = None,
         jobs: int = 1,
+        executor: Executor | None = None,
     ) -> BuildReport:
         """Build ``inputs`` into the store, one atomic graph per document.
 
-        With ``jobs > 1`` the NLP and extraction run in worker processes while resolution and
-        writing stay here, in input order, so IRIs are the same as in a one-process build.
+        NLP and extraction run where ``executor`` puts them (:mod:`kg.executors`: this process, ``jobs``
+        local worker processes, a Ray or Dask cluster) while resolution and writing stay here, in input
+        order, so IRIs are the same as in a one-process build. An executor given is the caller's to close.
         """
-        from kg.rdf import RunInfo, document_triples, graph_iri
-        from kg.resolve.anchoring import dated_first
+        from kg.rdf import RunInfo
 
         inputs = list(inputs)
         report = BuildReport(triples_before=len(self.store))
@@ -230,7 +205,23 @@ class Builder:
         started = time.perf_counter()
         run = RunInfo.now(self.settings.spacy_model, self.nlp.meta.get("version", "?"))
         documents = self._new_documents(inputs, manifest, report, strict, progress)
-        extracted = self._extract_parallel(documents, jobs) if jobs > 1 else self._extract_here(documents)
+        own = executor is None
+        if executor is None:
+            from kg.executors import make_executor
+
+            executor = make_executor("local", self.settings, jobs, nlp=self.nlp)
+        try:
+            return self._build_extracted(executor.extract(documents), run, report, strict, progress, started)
+        finally:
+            if own:
+                executor.close()
+
+    def _build_extracted(self, extracted: Iterator[Extracted], run, report: BuildReport, strict: bool,
+                         progress: ProgressCallback | None, started: float) -> BuildReport:
+        """Resolve, write and count the extractions, one document at a time in the order they come."""
+        from kg.rdf import document_triples, graph_iri
+        from kg.resolve.anchoring import dated_first
+
         # undated articles' weekdays are anchored on the dated ones' events, so they wait, on disk, till the end
         extracted = dated_first(extracted, held=SpilledItems())
 
@@ -287,30 +278,6 @@ class Builder:
             else:
                 yield item
 
-    def _extract_here(self, documents: Iterator[Document]) -> Iterator[Extracted]:
-        return _extract_all(self.nlp, documents, self.settings.batch_size)
-
-    def _extract_parallel(self, documents: Iterator[Document], jobs: int) -> Iterator[Extracted]:
-        """Chunks of documents go to worker processes; at most 2 chunks per worker are in flight,
-        so memory stays flat however large the corpus is."""
-        global _WORKER_NLP
-        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        # forked workers inherit this pipeline (and its gazetteers) instead of loading their own:
-        # loading took longer than the work itself below ~1,000 documents (benchmarks/bench_build.py)
-        _WORKER_NLP = self.nlp if context.get_start_method() == "fork" else None
-        chunk_size = self.settings.batch_size
-        # (the pool forks its workers from this thread, at the first submit: see kg.children on why that matters)
-        init = (self.settings, os.getpid())
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=init) as pool:
-            pending: deque = deque()
-            chunks = iter(lambda: list(itertools.islice(documents, chunk_size)), [])
-            for chunk in chunks:
-                pending.append(pool.submit(_worker_extract, chunk))
-                while len(pending) >= 2 * jobs:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-
     @staticmethod
     def _drop(report: BuildReport, dropped: DroppedField, strict: bool) -> None:
         if strict:
@@ -336,6 +303,8 @@ def build(
     strict: bool = False,
     progress: ProgressCallback | None = None,
     jobs: int = 1,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build ``inputs`` into ``store``; a convenience over :class:`Builder` for one batch."""
-    return Builder(store, settings).build(inputs, manifest=manifest, strict=strict, progress=progress, jobs=jobs)
+    return Builder(store, settings).build(inputs, manifest=manifest, strict=strict, progress=progress, jobs=jobs,
+                                          executor=executor)

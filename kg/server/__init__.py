@@ -87,9 +87,14 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
 
     config = config or ServerConfig()
     read_only = config.read_only if config.read_only is not None else config.update_token is None
-    engine = (QueryPool(store, config.workers, read_only=read_only, cache_bytes=config.answer_cache_bytes,
-                        memory_mb=config.query_memory_mb, queue_wait=config.queue_wait)
-              if config.workers > 0 else InlineEngine(store))
+    if getattr(store, "remote", False):  # a SPARQL server evaluates the queries (kg.server.remote); checks stay here
+        from kg.server.remote import RemoteEngine
+
+        engine: object = RemoteEngine(store)
+    else:
+        engine = (QueryPool(store, config.workers, read_only=read_only, cache_bytes=config.answer_cache_bytes,
+                            memory_mb=config.query_memory_mb, queue_wait=config.queue_wait)
+                  if config.workers > 0 else InlineEngine(store))
 
     app = Flask(__name__)
     app.config["KG_STORE"] = store

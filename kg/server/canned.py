@@ -257,8 +257,11 @@ def _param_field(store, param: dict[str, str], value: str) -> dict:
     cls = next((c for c in sorted(vocab.CLASSES) if c.lower() == param["name"].lower()), None)
     if cls is not None:
         members = " ".join(f"<{ONTOLOGY_NS}{c}>" for c in sorted({cls} | vocab.subclasses(cls)))
-        rows = select(store, f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?t {{ {members} }} ?x a ?t ; "
-                             f"rdfs:label ?l }} GROUP BY ?x ORDER BY LCASE(STR(?label)) LIMIT {MAX_CHOICES}")
+        # grouped in a sub-SELECT and ordered outside it: Virtuoso cannot order by an expression over an
+        # aggregate's alias in the same SELECT (docs/scale.md); the answer is the same on every store
+        rows = select(store, f"SELECT ?x ?label WHERE {{ {{ SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ "
+                             f"VALUES ?t {{ {members} }} ?x a ?t ; rdfs:label ?l }} GROUP BY ?x }} }} "
+                             f"ORDER BY LCASE(STR(?label)) LIMIT {MAX_CHOICES}")
         choices = [(r["x"].value, r["label"].value) for r in rows if r["label"] is not None]
     return {"name": param["name"], "description": param["description"], "value": value, "choices": choices,
             "kind": cls}

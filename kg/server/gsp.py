@@ -68,6 +68,9 @@ def _target() -> ox.NamedNode | ox.DefaultGraph | None:
 @bp.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def graph_store() -> Response:
     try:
+        if getattr(current_app.extensions["kg"].store, "remote", False):  # kg serve --store-url (docs/scale.md)
+            raise Refusal("the graph store of this endpoint is the SPARQL server behind it: use its own Graph Store "
+                          "Protocol, or /sparql here", 501)
         target = _target()
         if request.method in ("GET", "HEAD"):
             return _read(target)

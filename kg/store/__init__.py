@@ -11,7 +11,8 @@ Layout of the dataset:
 Every change is one Oxigraph transaction (``extend`` or one ``update``), so a crash never leaves
 half a document: either its graph and its share of the union are there, or neither is.
 
-Only this package and ``kg.rdf`` know rdflib or pyoxigraph.
+Only this package and ``kg.rdf`` know rdflib or pyoxigraph. The same layout in an existing SPARQL
+server is :mod:`kg.store.remote`; :func:`open_graph_store` opens either.
 """
 
 from __future__ import annotations
@@ -53,7 +54,12 @@ def _load_reason(exc: BaseException) -> str:
 
 
 class KGStore:
-    """A dataset of per-source named graphs plus their union in the default graph."""
+    """A dataset of per-source named graphs plus their union in the default graph (embedded Oxigraph).
+
+    It satisfies :class:`kg.store.interface.GraphStore`, as :class:`kg.store.remote.RemoteStore` does.
+    """
+
+    remote = False  # queries run in this process (the sandbox confines them)
 
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
         self.path = Path(path) if path else None
@@ -190,3 +196,15 @@ class KGStore:
         from rdflib import Dataset
 
         return Dataset(store=OxigraphStore(store=self.ox))
+
+
+def open_graph_store(path: Path | str | None = None, read_only: bool = False, url: str | None = None,
+                     update_url: str | None = None, auth: str | None = None):
+    """The store a command names: a SPARQL server by ``url`` (``--store-url``), else a folder (or memory)."""
+    if url:
+        from kg.store.remote import RemoteStore, parse_auth
+
+        return RemoteStore(url, update_url, parse_auth(auth))
+    if update_url or auth:
+        raise StoreError("--update-url and --store-auth go with --store-url")
+    return KGStore(path, read_only=read_only)
