@@ -252,7 +252,7 @@ def test_build_help_says_what_out_holds():
 def test_memory_and_store_together_are_refused(nlp, tmp_path):
     (tmp_path / "a.txt").write_text(GOOD)
     run = invoke(nlp, "build", tmp_path / "a.txt", "--memory", "--store", tmp_path / "s")
-    assert run.code == 2 and run.lines == ["error: give either --memory or --store DIR, not both"]
+    assert run.code == 2 and run.lines == ["error: give either --memory or --store DIR / --store-url, not both"]
 
 
 # -- every message that prints a user-supplied string ------------------------------------------------

@@ -298,6 +298,8 @@ def spec_for(cls: str) -> Spec | None:
     return next((s for s in load_specs() if s.cls == cls), None)
 
 
+@cache
 def words() -> dict[str, frozenset[str]]:
-    """The shared word lists, for passes that read no particular spec."""
+    """The shared word lists, for passes that read no particular spec. Cached like the file it reads: the
+    passes ask for it per token, and rebuilding the sets each time was a quarter of a build (py-spy)."""
     return {k: frozenset(w.lower() for w in v) for k, v in shared_words().items() if not k.startswith("_")}
