@@ -204,8 +204,10 @@ class Entity:
 class KnowledgeGraph:
     """A built graph: a :class:`KGStore` (in memory or a store folder) with the methods a notebook needs."""
 
-    def __init__(self, store: KGStore, settings: Settings | None = None, report: BuildReport | None = None):
+    def __init__(self, store: KGStore, settings: Settings | None = None, report: BuildReport | None = None,
+                 read_only: bool = False):
         self.store = store
+        self.read_only = read_only
         self.settings = settings or Settings()
         self.report = report  # what the last build or add did (None for a graph opened from disk)
         self._builder: Builder | None = None
@@ -317,6 +319,8 @@ class KnowledgeGraph:
         Options as for :func:`build` (manifest, strict, jobs)."""
         from kg.pipeline import Builder
 
+        if self.read_only:
+            raise PermissionError("this graph was opened read-only: kg.open(path, read_only=False) to add to it")
         inputs, build_options = _inputs(paths), {k: v for k, v in options.items() if k in _BUILD_OPTIONS}
         unknown = set(options) - _BUILD_OPTIONS
         if unknown:
@@ -330,8 +334,9 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         """Let go of a store folder (flushed first), so another process may open it for writing."""
-        self.store.flush()
-        self._dataset = None
+        if not self.read_only:
+            self.store.flush()
+        self._dataset = self._builder = None
         self.store.ox = None  # type: ignore[assignment]  # any use after close fails loudly
 
     def __enter__(self) -> KnowledgeGraph:
@@ -405,6 +410,6 @@ def open(path: str | os.PathLike, read_only: bool = True, base: str | None = Non
         raise FileNotFoundError(f"no store at {target}: build one with kg.build(paths, store={str(target)!r}) "
                                 f"or `kg build --store {target}`")
     try:
-        return KnowledgeGraph(KGStore(target, read_only=read_only), settings)
+        return KnowledgeGraph(KGStore(target, read_only=read_only), settings, read_only=read_only)
     except StoreError as exc:
         raise StoreError(f"{target} is not a store that can be opened: {exc}") from None
