@@ -6,6 +6,7 @@ around a store they opened once; each area of the site is a blueprint of its own
 * ``sparql``: ``/sparql`` (SPARQL 1.1 Protocol, Service Description, Update with a token);
 * ``linked_data``: ``/id/...`` entity descriptions, ``/ontology``, ``/.well-known/void``;
 * ``canned``: ``/queries`` and ``/queries/<name>``;
+* ``search``: ``/search?q=`` over the names (``kg.search``'s full-text index);
 * ``ui``: ``/`` and ``/dashboard`` (when present).
 
 Cross-cutting concerns live here: CORS on the read endpoints, one log line per request, and the
@@ -79,6 +80,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     from kg.server.description import StatsCache
     from kg.server.engine import InlineEngine, QueryPool
     from kg.server.linked_data import bp as linked_data_bp
+    from kg.server.search import bp as search_bp
     from kg.server.sparql import DirectQueries
     from kg.server.sparql import bp as sparql_bp
 
@@ -96,6 +98,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     app.register_blueprint(sparql_bp)
     app.register_blueprint(linked_data_bp)
     app.register_blueprint(canned_bp)
+    app.register_blueprint(search_bp)
     try:
         app.register_blueprint(__import__("kg.server.ui", fromlist=["bp"]).bp)  # /, /dashboard (ui engineer)
     except ImportError:
