@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from kg.pipeline import Builder, BuildReport
     from kg.records import Document
+    from kg.search import Hit
     from kg.server.describe import EntityView
 
 XSD = PREFIXES["xsd"]
@@ -238,6 +239,14 @@ class KnowledgeGraph:
             known = ", ".join(sorted(p.stem for p in QUERIES_DIR.glob("*.rq")))
             raise KeyError(f"no canned query named {name!r}; the queries are: {known}")
         return self.query(path.read_text(encoding="utf-8"))
+
+    def search(self, text: str, limit: int = 20, kind: str | None = None) -> list[Hit]:
+        """Entities, events and documents whose names match ``text`` (case and accents ignored, the last word
+        as a prefix), best first: the index behind the server's /search, built on first use and kept in step
+        with this graph's store (:mod:`kg.search`). ``kind``: "entity", "event" or "document"."""
+        from kg.search import SearchIndex
+
+        return SearchIndex.attach(self.store).search(text, limit=limit, kind=kind)
 
     def entity(self, iri_or_label: str) -> Entity:
         """The node with this IRI, or the one whose label or alternative label is this text (any case); when

@@ -83,6 +83,16 @@ def test_entity_by_label_in_any_case_or_by_iri(graph):
         graph.entity("Atlantis")
 
 
+def test_search_finds_names_and_follows_additions(nlp, tmp_path):
+    graph = kg.build([EXAMPLES_DIR / "000_wire_us_uk_strikes_yemen.txt"], nlp=nlp)
+    hit = graph.search("HOUTHI")[0]  # "Houthi", another name of the Houthis in this article
+    assert hit.iri == BASE + "group/houthis" and hit.label == "Houthis" and hit.kind == "entity"
+    assert all(h.kind == "event" for h in graph.search("strike", kind="event"))
+    assert graph.search("karabakh") == []
+    graph.add(EXAMPLES_DIR / "005_karabakh_offensive.txt", nlp=nlp)
+    assert graph.search("karabakh")  # the index followed the build
+
+
 def test_dataset_is_rdflib_over_the_same_store(graph):
     dataset = graph.dataset
     assert isinstance(dataset, Dataset)

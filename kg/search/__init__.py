@@ -50,12 +50,14 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-SCHEMA = """
+TABLES = """
 CREATE TABLE names(id INTEGER PRIMARY KEY, node TEXT NOT NULL, predicate TEXT NOT NULL, field TEXT NOT NULL,
                    text TEXT NOT NULL, folded TEXT NOT NULL, UNIQUE(node, predicate, text));
 CREATE TABLE kinds(node TEXT NOT NULL, class TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY(node, class));
 CREATE VIRTUAL TABLE names_fts USING fts5(text, content='names', content_rowid='id',
                                           tokenize='porter unicode61 remove_diacritics 2');
+"""
+TRIGGERS = """
 CREATE TRIGGER names_added AFTER INSERT ON names BEGIN
   INSERT INTO names_fts(rowid, text) VALUES (new.id, new.text);
 END;
@@ -77,6 +79,8 @@ def class_kinds() -> dict[str, str]:
 
 def fold(text: str) -> str:
     """Lower case without accents and with runs of spaces as one: how names are compared for an exact match."""
+    if text.isascii():  # most names: nothing to strip
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
@@ -108,9 +112,14 @@ class SearchIndex:
     """The FTS5 index of the names in one store's merged graph; safe to use from many threads."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        self._db.executescript(SCHEMA)
+        self._db = self._new_database()
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _new_database() -> sqlite3.Connection:
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        db.executescript(TABLES + TRIGGERS)
+        return db
 
     # -- keeping in step ------------------------------------------------------------------------------
     @classmethod
@@ -128,52 +137,34 @@ class SearchIndex:
         """Index the store's merged graph afresh (after a bulk load, or when attaching)."""
         import pyoxigraph as ox
 
+        # Under the lock from the read to the swap: a change reported meanwhile waits, then applies to the new
+        # tables (changes are idempotent, so one already read is harmless). The new tables are filled in bulk
+        # and the full-text index built once at the end, not row by row through the triggers made afterwards.
         default, rdf_type = ox.DefaultGraph(), ox.NamedNode(RDF_TYPE)
-        triples = []
-        for predicate in NAME_FIELDS:
-            triples += [q.triple for q in store.ox.quads_for_pattern(None, ox.NamedNode(predicate), None, default)]
-        for cls in class_kinds():  # by class: the many rdf:Statement types are never read
-            triples += [q.triple for q in store.ox.quads_for_pattern(None, rdf_type, ox.NamedNode(cls), default)]
-        with self._lock, self._transaction():
-            self._db.execute("DELETE FROM names")
-            self._db.execute("DELETE FROM kinds")
-            self._apply(triples, add=True)
+        with self._lock:
+            triples = []
+            for predicate in NAME_FIELDS:
+                triples += [q.triple for q in store.ox.quads_for_pattern(None, ox.NamedNode(predicate), None, default)]
+            for cls in class_kinds():  # by class: the many rdf:Statement types are never read
+                triples += [q.triple for q in store.ox.quads_for_pattern(None, rdf_type, ox.NamedNode(cls), default)]
+            fresh = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            fresh.executescript(TABLES)
+            fresh.execute("BEGIN")
+            _write(fresh, triples, add=True)
+            fresh.execute("INSERT INTO names_fts(names_fts) VALUES ('rebuild')")
+            fresh.execute("COMMIT")
+            fresh.executescript(TRIGGERS)
+            self._db.close()
+            self._db = fresh
 
     def changed(self, added: Iterable = (), removed: Iterable = ()) -> None:
         """Triples that entered and left the merged graph (pyoxigraph Triples or Quads; others are ignored)."""
         added, removed = _relevant(added), _relevant(removed)
         if not added and not removed:
             return
-        with self._lock, self._transaction():
-            self._apply(removed, add=False)
-            self._apply(added, add=True)
-
-    def _transaction(self):
-        return _Transaction(self._db)
-
-    def _apply(self, triples: list, add: bool) -> None:
-        import pyoxigraph as ox
-
-        kinds = class_kinds()
-        names, types = [], []
-        for t in triples:
-            if not isinstance(t.subject, ox.NamedNode):
-                continue
-            if t.predicate.value == RDF_TYPE:
-                kind = kinds.get(t.object.value) if isinstance(t.object, ox.NamedNode) else None
-                if kind:
-                    types.append((t.subject.value, t.object.value, kind))
-            elif isinstance(t.object, ox.Literal) and t.object.value.strip():
-                predicate = t.predicate.value
-                names.append((t.subject.value, predicate, NAME_FIELDS[predicate], t.object.value, fold(t.object.value)))
-        if add:
-            self._db.executemany("INSERT OR IGNORE INTO names(node, predicate, field, text, folded) "
-                                 "VALUES (?, ?, ?, ?, ?)", names)
-            self._db.executemany("INSERT OR IGNORE INTO kinds(node, class, kind) VALUES (?, ?, ?)", types)
-        else:
-            self._db.executemany("DELETE FROM names WHERE node = ? AND predicate = ? AND text = ?",
-                                 [(n[0], n[1], n[3]) for n in names])
-            self._db.executemany("DELETE FROM kinds WHERE node = ? AND class = ?", [t[:2] for t in types])
+        with self._lock, _Transaction(self._db):
+            _write(self._db, removed, add=False)
+            _write(self._db, added, add=True)
 
     # -- searching ------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 20, kind: str | None = None) -> list[Hit]:
@@ -183,26 +174,29 @@ class SearchIndex:
             return []
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+        # One pass over the matches: each node's best-scoring name (a window), the kind filter, the order and
+        # the limit; only then, for at most ``limit`` nodes, their kind and the name to show.
         sql = """
             WITH matches AS (
-              SELECT n.node, n.field, n.text,
+              SELECT n.node, n.text,
                      bm25(names_fts) * (CASE n.field WHEN 'label' THEN 1.5 ELSE 1.0 END)
                        - (CASE WHEN n.folded = :folded THEN 100.0 ELSE 0.0 END)
                        + length(n.text) / 1000.0 AS score
               FROM names_fts JOIN names n ON n.id = names_fts.rowid
               WHERE names_fts MATCH :match
+            ), ranked AS (
+              SELECT node, text, score, ROW_NUMBER() OVER (PARTITION BY node ORDER BY score) AS place FROM matches
             ), best AS (
-              SELECT node, MIN(score) AS score FROM matches GROUP BY node
+              SELECT node, text AS matched, score FROM ranked
+              WHERE place = 1
+                AND EXISTS (SELECT 1 FROM kinds k WHERE k.node = ranked.node AND (:kind IS NULL OR k.kind = :kind))
+              ORDER BY score, node LIMIT :limit
             )
-            SELECT b.node, (SELECT MIN(k.kind) FROM kinds k WHERE k.node = b.node) AS kind,
+            SELECT b.node, (SELECT MIN(k.kind) FROM kinds k WHERE k.node = b.node),
                    COALESCE((SELECT MIN(l.text) FROM names l WHERE l.node = b.node AND l.field = 'title'),
-                            (SELECT MIN(l.text) FROM names l WHERE l.node = b.node AND l.field = 'label')) AS label,
-                   (SELECT m.text FROM matches m WHERE m.node = b.node ORDER BY m.score LIMIT 1) AS matched,
-                   b.score
-            FROM best b
-            WHERE EXISTS (SELECT 1 FROM kinds k WHERE k.node = b.node AND (:kind IS NULL OR k.kind = :kind))
-            ORDER BY b.score, b.node
-            LIMIT :limit"""
+                            (SELECT MIN(l.text) FROM names l WHERE l.node = b.node AND l.field = 'label')),
+                   b.matched, b.score
+            FROM best b ORDER BY b.score, b.node"""
         params = {"match": expression, "folded": fold(query[:MAX_QUERY_CHARS]), "kind": kind,
                   "limit": max(1, min(int(limit), 200))}
         with self._lock:
@@ -217,6 +211,32 @@ class SearchIndex:
         """Names indexed (of typed and untyped nodes alike)."""
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+
+
+def _write(db: sqlite3.Connection, triples: list, add: bool) -> None:
+    """Add (or remove) the names and kind-giving types among ``triples`` (already in a transaction)."""
+    import pyoxigraph as ox
+
+    kinds = class_kinds()
+    names, types = [], []
+    for t in triples:
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
+        if t.predicate.value == RDF_TYPE:
+            kind = kinds.get(t.object.value) if isinstance(t.object, ox.NamedNode) else None
+            if kind:
+                types.append((t.subject.value, t.object.value, kind))
+        elif isinstance(t.object, ox.Literal) and t.object.value.strip():
+            predicate = t.predicate.value
+            names.append((t.subject.value, predicate, NAME_FIELDS[predicate], t.object.value, fold(t.object.value)))
+    if add:
+        db.executemany("INSERT OR IGNORE INTO names(node, predicate, field, text, folded) "
+                             "VALUES (?, ?, ?, ?, ?)", names)
+        db.executemany("INSERT OR IGNORE INTO kinds(node, class, kind) VALUES (?, ?, ?)", types)
+    else:
+        db.executemany("DELETE FROM names WHERE node = ? AND predicate = ? AND text = ?",
+                             [(n[0], n[1], n[3]) for n in names])
+        db.executemany("DELETE FROM kinds WHERE node = ? AND class = ?", [t[:2] for t in types])
 
 
 def _relevant(triples: Iterable) -> list:
