@@ -68,7 +68,7 @@ def time_each(fn, items: list[str]) -> list[float]:
     return out
 
 
-def bench(quads: int, work: Path, samples: int, regex_samples: int, seed: int) -> list[Row]:
+def bench(quads: int, work: Path, samples: int, regex_samples: int, seed: int, docs: int = 300) -> list[Row]:
     store = KGStore(store_dir(quads, work), read_only=True)
     triples = len(store)
     with timer() as build:
@@ -86,7 +86,7 @@ def bench(quads: int, work: Path, samples: int, regex_samples: int, seed: int) -
         rows.append(Row(BENCH, f"{kind}: p99 latency", percentile(ours, 99), percentile(raw, 99), "ms"))
 
     # keeping in step: a document's graph added to a scratch store, with and without the index attached
-    documents = _documents(graph_file(quads, work), 300)
+    documents = _documents(graph_file(quads, work), docs)
     with tempfile.TemporaryDirectory(prefix="kg-bench-search-") as scratch:
         plain, indexed = KGStore(Path(scratch) / "plain"), KGStore(Path(scratch) / "indexed")
         SearchIndex.attach(indexed)
@@ -126,11 +126,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--samples", type=int, default=300, help="names looked up through the index")
     parser.add_argument("--regex-samples", type=int, default=20, help="of those, looked up with SPARQL REGEX")
+    parser.add_argument("--docs", type=int, default=300, help="documents added and removed to time the upkeep")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--results", type=Path)
     args = parser.parse_args()
     print(machine(), flush=True)
-    report(bench(args.quads, args.work, args.samples, args.regex_samples, args.seed), args.results)
+    report(bench(args.quads, args.work, args.samples, args.regex_samples, args.seed, args.docs), args.results)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pyoxigraph as ox
 import pytest
 
-from kg.config import Settings
+from kg.config import REPO_ROOT, Settings
 from kg.query import data_quads, delete_quads, insert_quads
 from kg.search import SearchIndex, fold, match_expression
 from kg.server import ServerConfig, close_app, create_app
@@ -176,3 +179,12 @@ def test_search_follows_updates_through_the_endpoint(client):
                           headers={"Authorization": "Bearer t0ken"})
     assert dropped.status_code in (200, 204)
     assert client.get("/search?q=aden&format=json").get_json()["results"] == []
+
+
+def test_search_benchmark_runs_at_tiny_size(tmp_path):
+    """benchmarks/bench_search.py keeps working (figures are in benchmarks/README.md, not asserted here)."""
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "benchmarks" / "bench_search.py"), "--quads", "5000",
+                           "--samples", "20", "--regex-samples", "3", "--docs", "5", "--work", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "| search | whole name: median latency" in done.stdout and "found " in done.stdout
