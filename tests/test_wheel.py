@@ -131,6 +131,10 @@ def test_installed_wheel_builds_validates_and_serves_from_an_empty_folder(venv, 
         assert "timeline" in {q["name"] for q in canned.json()}  # the bundled queries/
         ontology = requests.get(url + "/ontology", headers={"Accept": "text/turtle"}, timeout=30)
         assert ontology.status_code == 200 and ("ckg:Attack" in ontology.text or "#Attack>" in ontology.text)
+        found = requests.get(url + "/search", params={"q": "houthi", "format": "json"}, timeout=30).json()
+        assert found["results"][0]["label"] == "Houthis"  # the search page and its index, from the wheel
+        page = requests.get(url + "/search", params={"q": "houthi"}, headers={"Accept": "text/html"}, timeout=30)
+        assert page.status_code == 200 and "/id/group/houthis" in page.text
         workers = [p for p in psutil.Process(server.pid).children(recursive=True) if "kg.server.worker" in
                    " ".join(p.cmdline())]
         assert len(workers) == 2
