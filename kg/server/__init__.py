@@ -59,7 +59,7 @@ class ServerState:
         self.engine.refresh(self.config.timeout)
 
 
-CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/")
+CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/", "/search")
 CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
