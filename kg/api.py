@@ -275,7 +275,9 @@ class KnowledgeGraph:
               OPTIONAL {{ GRAPH ?g {{ ?e ?p ?o }} }} }}
             GROUP BY ?e ORDER BY DESC(?sources) STR(?e) LIMIT 1""").rows
         if not rows:
-            raise KeyError(f"no node has the IRI or label {label!r}")
+            near = [hit.label for hit in self.search(label, limit=5)]
+            hint = f"; names that match: {', '.join(near)}" if near else ""
+            raise KeyError(f"no node has the IRI or label {label!r}{hint}")
         return str(rows[0]["e"])
 
     @property

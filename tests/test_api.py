@@ -81,6 +81,8 @@ def test_entity_by_label_in_any_case_or_by_iri(graph):
     assert rows.loc[rows["value"] == "Yemen", "evidence"].str.contains("Houthi|Yemen").all()
     with pytest.raises(KeyError, match="no node"):
         graph.entity("Atlantis")
+    with pytest.raises(KeyError, match="names that match: .*Houthis"):  # not a whole name: the index suggests
+        graph.entity("houth")
 
 
 def test_search_finds_names_and_follows_additions(nlp, tmp_path):
