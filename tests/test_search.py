@@ -188,3 +188,17 @@ def test_search_benchmark_runs_at_tiny_size(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "| search | whole name: median latency" in done.stdout and "found " in done.stdout
+
+
+def test_search_page_escapes_names(store):
+    store.add_graph(graph("x"), named("group/evil", "ArmedGroup", "<script>window.x=1</script> Brigade",
+                                      '"><img src=x onerror=alert(1)>'))
+    app = create_app(store, ServerConfig(workers=0))
+    try:
+        client = app.test_client()
+        text = client.get("/search?q=brigade", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "<script>window.x" not in text and "&lt;script&gt;window.x=1&lt;/script&gt; Brigade" in text
+        text = client.get("/search?q=img+onerror", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    finally:
+        close_app(app)
