@@ -128,6 +128,13 @@ class QueryResult:
     def __bool__(self) -> bool:
         return bool(self.boolean) if self.boolean is not None else bool(self.terms)
 
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows a result as its table (when pandas is there; else the plain repr)."""
+        try:
+            return self.df._repr_html_()
+        except ImportError:
+            return None
+
     def __repr__(self) -> str:
         if self.boolean is not None:
             return f"<QueryResult ASK {self.boolean}>"

@@ -40,6 +40,7 @@ def test_select_gives_plain_rows_and_a_dataframe(graph):
     assert isinstance(frame, pd.DataFrame) and list(frame.columns) == ["event", "label", "date"]
     assert pd.api.types.is_datetime64_any_dtype(frame["date"]) and frame["date"].is_monotonic_increasing
     assert result.terms[0]["date"].datatype.endswith("#date")  # the RDF terms are kept too
+    assert "<table" in result._repr_html_() and "United Kingdom airstrike on Yemen" in result._repr_html_()
 
 
 def test_numbers_are_numbers_and_unbound_is_none(graph):
