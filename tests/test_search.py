@@ -202,3 +202,22 @@ def test_search_page_escapes_names(store):
         assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
     finally:
         close_app(app)
+
+
+def test_search_is_refused_for_a_store_that_reports_no_changes(store, monkeypatch):
+    """A store on a remote SPARQL server (or anything but a local KGStore) gets no index that could drift."""
+    with pytest.raises(TypeError, match="local store"):
+        SearchIndex.attach(object())
+    with pytest.raises(TypeError, match="local store"):
+        SearchIndex.attach(type("Remote", (KGStore,), {"remote": True})())
+
+    def refuse(_store):
+        raise TypeError("the name index needs a local store")
+
+    monkeypatch.setattr("kg.server.search.SearchIndex.attach", refuse)  # as for a remote store
+    app = create_app(store, ServerConfig(workers=0))
+    try:
+        response = app.test_client().get("/search?q=iran&format=json")
+        assert response.status_code == 501 and "remote SPARQL server" in response.get_data(as_text=True)
+    finally:
+        close_app(app)

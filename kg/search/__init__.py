@@ -124,7 +124,12 @@ class SearchIndex:
     # -- keeping in step ------------------------------------------------------------------------------
     @classmethod
     def attach(cls, store: KGStore) -> SearchIndex:
-        """The index of ``store``, built now and kept in step with it from here on (one per store)."""
+        """The index of ``store``, built now and kept in step with it from here on (one per store).
+
+        Only a local :class:`KGStore` reports its changes; for any other store (a SPARQL server elsewhere,
+        which others may change unseen) this raises TypeError rather than serve names that drift from it."""
+        if not isinstance(store, KGStore) or getattr(store, "remote", False):
+            raise TypeError(f"the name index needs a local store, not {type(store).__name__}")
         existing = next((x for x in getattr(store, "listeners", []) if isinstance(x, cls)), None)
         if existing is not None:
             return existing

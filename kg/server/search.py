@@ -25,7 +25,10 @@ MAX_LIMIT = 200
 
 @bp.record_once
 def _build_index(state) -> None:
-    state.app.extensions["kg_search"] = SearchIndex.attach(state.app.config["KG_STORE"])
+    try:
+        state.app.extensions["kg_search"] = SearchIndex.attach(state.app.config["KG_STORE"])
+    except TypeError:  # a store on a remote SPARQL server: no change reports, so no index to trust
+        state.app.extensions["kg_search"] = None
 
 
 def _text(message: str, status: int) -> Response:
@@ -51,7 +54,10 @@ def search() -> Response:
         return _text(f"format={fmt!r}: choose json or html", 400)
     as_html = fmt == "html" or (not fmt and negotiation.prefers_html(request.headers.get("Accept")))
 
-    index: SearchIndex = current_app.extensions["kg_search"]
+    index: SearchIndex | None = current_app.extensions["kg_search"]
+    if index is None:
+        return _text("search needs the graph in a local store: this server reads it from a remote SPARQL server, "
+                     "whose names can change without this server knowing (query rdfs:label at /sparql instead)", 501)
     hits = index.search(query, limit=limit, kind=kind) if query else []
     results = [{"iri": h.iri, "label": h.label, "kind": h.kind, "matched": h.matched, "href": local_href(h.iri),
                 "score": h.score} for h in hits]
