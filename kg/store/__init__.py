@@ -82,7 +82,9 @@ class KGStore:
         # Told of every triple entering or leaving the merged graph (kg.search keeps its index in step so).
         self.listeners: list[StoreListener] = []
 
-    def _notify(self, added: Iterable = (), removed: Iterable = ()) -> None:
+    def notify_changed(self, added: Iterable = (), removed: Iterable = ()) -> None:
+        """Tell the listeners which triples entered and left the merged graph. The writes here and in
+        ``kg.query`` call it; any other code that writes through ``self.ox`` directly must call it too."""
         for listener in self.listeners:
             listener.changed(added=added, removed=removed)
 
@@ -114,7 +116,7 @@ class KGStore:
             quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
             quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
             self.ox.extend(quads)
-            self._notify(added=triples)
+            self.notify_changed(added=triples)
             return True
 
     def remove_graph(self, graph_iri: str) -> int:
@@ -136,7 +138,7 @@ class KGStore:
             ]
             body = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in orphans)
             self.ox.update(f"DELETE DATA {{ {body} }} ; DROP GRAPH {graph}" if orphans else f"DROP GRAPH {graph}")
-            self._notify(removed=orphans)
+            self.notify_changed(removed=orphans)
             return len(orphans)
 
     # -- import / export ---------------------------------------------------------------------
@@ -182,7 +184,7 @@ class KGStore:
                 quads = list(ox.parse(format=fmt, **source))
                 union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
                 self.ox.extend(quads + union)
-                self._notify(added=union)
+                self.notify_changed(added=union)
         except (SyntaxError, ValueError, OSError, LookupError, UnicodeError) as exc:
             raise StoreError(f"{path}: {_load_reason(exc)}") from None
 
