@@ -156,4 +156,5 @@ def test_the_readme_api_example_runs_as_written(nlp, tmp_path, monkeypatch):
     assert scope["result"].rows[0] == {"label": "Houthis drone and missile strike, 2024-01-09",
                                        "date": dt.date(2024, 1, 9)}
     assert scope["houthis"].label == "Houthis" and (tmp_path / "graph.trig").is_file()
+    assert scope["found"][0].label == "Houthis"
     assert len(scope["again"]) == len(scope["graph"])
