@@ -339,14 +339,14 @@ class KnowledgeGraph:
 
         if self.read_only:
             raise PermissionError("this graph was opened read-only: kg.open(path, read_only=False) to add to it")
-        inputs, build_options = _inputs(paths), {k: v for k, v in options.items() if k in _BUILD_OPTIONS}
         unknown = set(options) - _BUILD_OPTIONS
         if unknown:
             raise TypeError(f"unknown option(s) for add: {', '.join(sorted(unknown))}")
+        nlp = options.pop("nlp", None)  # used only when this graph has no builder (pipeline) yet
+        inputs = _inputs(paths)
         if self._builder is None:
-            self._builder = Builder(self.store, self.settings, nlp=build_options.pop("nlp", None))
-        build_options.pop("nlp", None)
-        self.report = _run_build(self._builder, inputs, **build_options)
+            self._builder = Builder(self.store, self.settings, nlp=nlp)
+        self.report = _run_build(self._builder, inputs, **options)
         self._dataset = None
         return self.report
 
