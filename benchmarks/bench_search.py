@@ -82,8 +82,10 @@ def bench(quads: int, work: Path, samples: int, regex_samples: int, seed: int, d
         raw = time_each(lambda q, k=kind: list(store.query(regex_query(q, k != "whole name"))),
                         texts[:regex_samples])
         rows.append(Row(BENCH, f"{kind}: median latency (FTS5 vs SPARQL REGEX)", median(ours), median(raw), "ms",
-                        f"{len(ours)} vs {len(raw)} lookups; found {found}/50"))
+                        f"{len(ours)} vs {len(raw)} lookups; found {found}/{min(50, len(texts))}"))
         rows.append(Row(BENCH, f"{kind}: p99 latency", percentile(ours, 99), percentile(raw, 99), "ms"))
+
+    rows += _over_http(store, index, lookups(names)["whole name"][:100])
 
     # keeping in step: a document's graph added to a scratch store, with and without the index attached
     documents = _documents(graph_file(quads, work), docs)
@@ -108,6 +110,31 @@ def bench(quads: int, work: Path, samples: int, regex_samples: int, seed: int, d
                         spent["indexed"] * 1000 / len(documents), spent["plain"] * 1000 / len(documents), "ms"))
         assert len(SearchIndex.attach(indexed)) == 0, "the index kept names of removed documents"
     return rows
+
+
+def _over_http(store: KGStore, index: SearchIndex, texts: list[str]) -> list[Row]:
+    """GET /search?format=json through the real app on waitress, next to the index called in-process."""
+    import threading
+
+    import requests
+    from waitress import create_server
+
+    from kg.server import ServerConfig, close_app, create_app
+
+    app = create_app(store, ServerConfig(workers=0))
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{server.effective_port}/search"
+    try:
+        with requests.Session() as session:
+            session.get(url, params={"q": "warm", "format": "json"}, timeout=30)
+            http = time_each(lambda q: session.get(url, params={"q": q, "format": "json"}, timeout=30).json(), texts)
+        direct = time_each(lambda q: index.search(q, limit=20), texts)
+    finally:
+        server.close()
+        close_app(app)
+    return [Row(BENCH, "whole name over HTTP: median (GET /search JSON vs the index in-process)", median(http),
+                median(direct), "ms", f"{len(texts)} lookups, keep-alive")]
 
 
 def _documents(path: Path, limit: int) -> list[tuple[str, list[ox.Triple]]]:
