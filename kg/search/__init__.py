@@ -8,8 +8,8 @@ like have no names worth finding and stay out.
 How: a plain table of (node, field, text) rows, UNIQUE, and an FTS5 index over it (external content, kept
 in step by triggers) with the ``unicode61`` tokenizer, ``remove_diacritics 2`` and the Porter stemmer:
 "Sanaa", "SANAA" and "Sanaá" find each other, and so do "strike" and "strikes". SQLite comes with Python,
-so there is nothing to install, and a lookup takes about a millisecond at a million quads where a SPARQL
-``REGEX`` over the names takes over a hundred (``benchmarks/bench_search.py``).
+so there is nothing to install, and a lookup takes under a millisecond at a million quads where a SPARQL
+``REGEX`` over the names takes 65-110 ms (``benchmarks/bench_search.py``).
 
 Kept in step: :meth:`SearchIndex.attach` builds the index from the store's merged graph once and registers
 it as a listener of the :class:`kg.store.KGStore`, which reports every triple that enters or leaves the
