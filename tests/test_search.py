@@ -221,3 +221,18 @@ def test_search_is_refused_for_a_store_that_reports_no_changes(store, monkeypatc
         assert response.status_code == 501 and "remote SPARQL server" in response.get_data(as_text=True)
     finally:
         close_app(app)
+
+
+def test_search_follows_graph_store_writes(client):
+    """PUT replaces a graph in one update (kg.server.gsp): names it drops leave the index, new ones enter."""
+    headers = {"Authorization": "Bearer t0ken", "Content-Type": "text/turtle"}
+    target = {"graph": graph("g")}
+    body = f'<{BASE}place/aden> a <{CKG}Place> ; <{RDFS_LABEL.value}> "Aden" .'
+    assert client.put("/store", query_string=target, data=body, headers=headers).status_code in (201, 204)
+    assert [r["label"] for r in client.get("/search?q=aden&format=json").get_json()["results"]] == ["Aden"]
+    body = f'<{BASE}place/mukalla> a <{CKG}Place> ; <{RDFS_LABEL.value}> "Mukalla" .'
+    assert client.put("/store", query_string=target, data=body, headers=headers).status_code == 204
+    assert client.get("/search?q=aden&format=json").get_json()["results"] == []
+    assert [r["label"] for r in client.get("/search?q=mukalla&format=json").get_json()["results"]] == ["Mukalla"]
+    assert client.delete("/store", query_string=target, headers=headers).status_code == 204
+    assert client.get("/search?q=mukalla&format=json").get_json()["results"] == []
