@@ -9,13 +9,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.resources import EXAMPLES_DIR as EXAMPLES_DIR  # re-exported: existing callers import them from here
+from kg.resources import IMPORT_ROOT
+from kg.resources import ONTOLOGY_DIR as ONTOLOGY_DIR
+from kg.resources import QUERIES_DIR as QUERIES_DIR
+
 ONTOLOGY_NS = "https://w3id.org/conflict-kg/ontology#"
 DEFAULT_BASE = "https://w3id.org/conflict-kg/id/"
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = REPO_ROOT / "ontology"
-QUERIES_DIR = REPO_ROOT / "queries"
-EXAMPLES_DIR = REPO_ROOT / "examples"
+# The checkout (tests, eval corpora); the data folders come from kg.resources, which also finds a wheel's copy.
+REPO_ROOT = IMPORT_ROOT
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", ".kg-store"))
 
 

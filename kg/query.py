@@ -477,6 +477,7 @@ def insert_quads(store: KGStore, quads: list) -> None:
     union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
     with store._write_lock:
         store.ox.extend(list(quads) + union)
+        store.notify_changed(added=union)
 
 
 def delete_quads(store: KGStore, quads: list) -> int:
@@ -496,4 +497,5 @@ def delete_quads(store: KGStore, quads: list) -> int:
         body += " " + " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in set(orphans))
         if body.strip():
             store.ox.update(f"DELETE DATA {{ {body} }}")
+        store.notify_changed(removed=set(orphans))
         return len(set(orphans))

@@ -114,9 +114,14 @@ def main(argv: list[str] | None = None) -> int:
 
         page.goto(url + source)
         page.screenshot(path=str(args.out / "source.png"), full_page=False)
+
+        page.fill(".topsearch input", "iran")  # the search box of the top bar, from the source page
+        page.press(".topsearch input", "Enter")
+        page.wait_for_selector(".search-results li")
+        page.screenshot(path=str(args.out / "search.png"), full_page=False)
         browser.close()
     server.close()
-    print(f"wrote query.png, entity.png ({entity}), dashboard.png, source.png ({source}) to {args.out}")
+    print(f"wrote query.png, entity.png ({entity}), dashboard.png, source.png ({source}), search.png to {args.out}")
     return 0
 
 

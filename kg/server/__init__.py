@@ -7,6 +7,7 @@ around a store they opened once; each area of the site is a blueprint of its own
 * ``linked_data``: ``/id/...`` entity descriptions, ``/ontology``, ``/.well-known/void``;
 * ``canned``: ``/queries`` and ``/queries/<name>``;
 * ``gsp``: ``/store`` (SPARQL 1.1 Graph Store HTTP Protocol; writes with the token);
+* ``search``: ``/search?q=`` over the names (``kg.search``'s full-text index);
 * ``ui``: ``/`` and ``/dashboard`` (when present).
 
 Cross-cutting concerns live here: CORS on the read endpoints, one log line per request, and the
@@ -60,7 +61,7 @@ class ServerState:
         self.engine.refresh(self.config.timeout)
 
 
-CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/", "/store")
+CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/", "/store", "/search")
 CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS"),
@@ -82,6 +83,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     from kg.server.engine import InlineEngine, QueryPool
     from kg.server.gsp import bp as gsp_bp
     from kg.server.linked_data import bp as linked_data_bp
+    from kg.server.search import bp as search_bp
     from kg.server.sparql import DirectQueries
     from kg.server.sparql import bp as sparql_bp
 
@@ -105,6 +107,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     app.register_blueprint(linked_data_bp)
     app.register_blueprint(canned_bp)
     app.register_blueprint(gsp_bp)
+    app.register_blueprint(search_bp)
     try:
         app.register_blueprint(__import__("kg.server.ui", fromlist=["bp"]).bp)  # /, /dashboard (ui engineer)
     except ImportError:

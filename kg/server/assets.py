@@ -83,7 +83,7 @@ def installed_packages(repo: Path) -> list[tuple[str, dict]]:
 
 
 def licence_text(package_dir: Path) -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
     for name in LICENCE_NAMES:
         path = package_dir / name
         if path.is_file() and name.lower() not in {f.lower() for f, _ in found}:

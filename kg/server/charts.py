@@ -32,7 +32,7 @@ def _day(text: str) -> date | None:
         return None
 
 
-def timeline(items: list, width: int = 900, lane: int = 22, margin: int = 40) -> Timeline:
+def timeline(items: list, width: int = 900, lane: float = 22, margin: int = 40) -> Timeline:
     """Items (with an ISO ``date``) along a date axis; items of the same day stack upwards."""
     dated = [(d, item) for item in items if (d := _day(item.date)) is not None]
     if not dated:

@@ -45,7 +45,6 @@ from pathlib import Path
 
 from kg import sandbox
 from kg.children import die_with_parent
-from kg.config import REPO_ROOT
 from kg.query import (
     RESULT_FORMATS,
     QueryError,
@@ -55,6 +54,7 @@ from kg.query import (
     load_snapshot,
     open_read_only,
 )
+from kg.resources import child_env
 from kg.server.answers import AnswerCache
 from kg.server.rowcap import cap_select
 from kg.store import KGStore
@@ -274,8 +274,7 @@ class _Worker:
         self.snapshot = snapshot
         self.memory_mb = memory_mb
         self.confined = False
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+        env = child_env()  # an installed kg needs no PYTHONPATH; a bare checkout gets itself on it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg.server.worker", snapshot.kind, snapshot.path, str(memory_mb), str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, env=env,

@@ -158,6 +158,7 @@ def replace_graph(store, graph: ox.NamedNode, quads: list) -> None:
         text += f" ; INSERT DATA {{ GRAPH {graph} {{ {triples} }} {triples} }}"
     with store._write_lock:
         db.update(text)
+        store.notify_changed(added=new, removed=orphans)  # the search index follows (kg.search)
 
 
 def _body_quads(target: ox.NamedNode) -> list:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -53,6 +54,14 @@ def _load_reason(exc: BaseException) -> str:
     return message
 
 
+class StoreListener(Protocol):
+    """What a KGStore tells about its merged graph (kg.search.SearchIndex is one)."""
+
+    def changed(self, added: Iterable = (), removed: Iterable = ()) -> None: ...
+
+    def reset(self, store: KGStore) -> None: ...
+
+
 class KGStore:
     """A dataset of per-source named graphs plus their union in the default graph (embedded Oxigraph).
 
@@ -76,6 +85,14 @@ class KGStore:
         # Oxigraph is safe for concurrent readers; writers are serialised here so the
         # check-then-write of add/remove is never interleaved within this process.
         self._write_lock = threading.Lock()
+        # Told of every triple entering or leaving the merged graph (kg.search keeps its index in step so).
+        self.listeners: list[StoreListener] = []
+
+    def notify_changed(self, added: Iterable = (), removed: Iterable = ()) -> None:
+        """Tell the listeners which triples entered and left the merged graph. The writes here and in
+        ``kg.query`` call it; any other code that writes through ``self.ox`` directly must call it too."""
+        for listener in self.listeners:
+            listener.changed(added=added, removed=removed)
 
     # -- reading -----------------------------------------------------------------------------
     def query(self, sparql: str, **kwargs):
@@ -105,6 +122,7 @@ class KGStore:
             quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
             quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
             self.ox.extend(quads)
+            self.notify_changed(added=triples)
             return True
 
     def remove_graph(self, graph_iri: str) -> int:
@@ -126,6 +144,7 @@ class KGStore:
             ]
             body = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in orphans)
             self.ox.update(f"DELETE DATA {{ {body} }} ; DROP GRAPH {graph}" if orphans else f"DROP GRAPH {graph}")
+            self.notify_changed(removed=orphans)
             return len(orphans)
 
     # -- import / export ---------------------------------------------------------------------
@@ -171,6 +190,7 @@ class KGStore:
                 quads = list(ox.parse(format=fmt, **source))
                 union = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
                 self.ox.extend(quads + union)
+                self.notify_changed(added=union)
         except (SyntaxError, ValueError, OSError, LookupError, UnicodeError) as exc:
             raise StoreError(f"{path}: {_load_reason(exc)}") from None
 
@@ -185,6 +205,8 @@ class KGStore:
         except BaseException:
             self.ox.clear()
             raise
+        for listener in self.listeners:
+            listener.reset(self)
 
     def flush(self) -> None:
         if self.path is not None:
