@@ -202,10 +202,12 @@ class _Writer:
     Each graph is still one ``KGStore.add_graph`` transaction, so a killed build leaves only whole
     documents. What follows a write (the report, the progress callback) runs on the build thread, in
     order, once the write is done; a write that fails raises there. At most ``depth`` writes wait, so
-    memory stays bounded. Leaving the ``with`` waits for every write, whatever ended the build.
+    memory stays bounded; documents leave NLP a batch at a time, so ``depth`` is two batches, or the
+    build thread would wait on the writer after each burst instead of parsing the next batch. Leaving
+    the ``with`` waits for every write, whatever ended the build.
     """
 
-    def __init__(self, store: KGStore, depth: int = 8):
+    def __init__(self, store: KGStore, depth: int = 64):
         from concurrent.futures import ThreadPoolExecutor
 
         self.store = store
@@ -290,7 +292,7 @@ class Builder:
         # undated articles' weekdays are anchored on the dated ones' events, so they wait, on disk, till the end
         extracted = dated_first(extracted, held=SpilledItems())
 
-        with _Writer(self.store) as writer:
+        with _Writer(self.store, depth=2 * self.settings.batch_size) as writer:
             for document, extraction, words in extracted:
                 try:
                     if isinstance(extraction, Exception):
