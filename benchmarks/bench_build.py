@@ -224,7 +224,9 @@ def run(docs: int, work: Path, warmup: int = 80, memory_sizes: tuple[int, ...] =
         where, target = ("persistent store (the default)", "target ratio >= 0.8") if persistent else \
             ("in memory (--out FILE)", "no target")
         rows.append(Row(BENCH, f"kg build, 1 process, {where} ({docs} docs, {built.words:,} words)", ours, raw,
-                        "words/s", f"raw nlp.pipe {before:,.0f} / {after:,.0f} before/after; {target}"))
+                        "words/s", f"raw nlp.pipe {before:,.0f} / {after:,.0f} before/after; store writes "
+                        f"{built.write_seconds:.1f} s on the writer thread, build thread waited "
+                        f"{built.write_wait_seconds:.1f} s of it; build {built.seconds:.1f} s; {target}"))
         if persistent:
             ours_disk, raw_disk = ours, raw
     if parallel:

@@ -53,6 +53,8 @@ class BuildReport:
     triples_after: int = 0
     words: int = 0
     seconds: float = 0.0
+    write_seconds: float = 0.0  # spent writing graphs, on the writer thread (benchmarks/bench_build.py)
+    write_wait_seconds: float = 0.0  # of which the build thread waited for the writer
 
     def summary(self) -> str:
         rate = self.words / self.seconds if self.seconds else 0.0
@@ -215,14 +217,18 @@ class _Writer:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-store-writer")
         self._pending: deque = deque()  # (future, callback taking the future's result)
         self._unflushed = 0
+        self.seconds = 0.0  # writing, on the writer thread
+        self.waited = 0.0  # waiting for the writer, on the build thread
 
     def _write(self, graph: str, triples: list) -> bool:
+        started = time.perf_counter()
         added = self.store.add_graph(graph, triples)
         if added:
             self._unflushed += len(triples)
             if self._unflushed >= FLUSH_EVERY_TRIPLES:  # bounded memtables: see FLUSH_EVERY_TRIPLES
                 self.store.flush()
                 self._unflushed = 0
+        self.seconds += time.perf_counter() - started
         return added
 
     def add(self, graph: str, triples: list, then: Callable[[bool], None]) -> None:
@@ -239,7 +245,10 @@ class _Writer:
     def _settle(self, keep: int) -> None:
         while self._pending and (len(self._pending) > keep or self._pending[0][0].done()):
             future, then = self._pending.popleft()
-            then(future.result())
+            started = time.perf_counter()
+            added = future.result()
+            self.waited += time.perf_counter() - started
+            then(added)
 
     def __enter__(self) -> _Writer:
         return self
@@ -307,6 +316,7 @@ class Builder:
                 writer.add(graph_iri(document.id, self.settings.base), triples,
                            lambda added, d=document, x=extraction, w=words: self._written(report, d, x, w, added,
                                                                                           progress))
+        report.write_seconds, report.write_wait_seconds = writer.seconds, writer.waited
         self.store.flush()
         report.triples_after = len(self.store)
         report.seconds = time.perf_counter() - started
