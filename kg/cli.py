@@ -275,14 +275,34 @@ def export(
     store: StoreOpt = None,
     data: DataOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write to FILE instead of standard output.")] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", help="Write a copy with the IRIs under the build's base moved under IRI.")
+    ] = None,
+    from_base: Annotated[
+        str | None, typer.Option("--from-base", help="The build's base, for --base (default: $KG_BASE or "
+                                                     "https://w3id.org/conflict-kg/id/).")
+    ] = None,
 ) -> None:
     """Export the graph. Turtle holds the merged graph with documents and evidence statements;
-    TriG and N-Quads keep each source's named graph too."""
+    TriG and N-Quads keep each source's named graph too.
+
+    \b
+    Examples:
+      kg export --format trig --out graph.trig
+      kg export --format turtle --base https://kg.example.org/id/ --out copy.ttl   # the store is unchanged
+    """
     from kg.store import EXPORT_FORMATS
 
     if fmt not in EXPORT_FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     kg_store = open_store(store, data, read_only=True)
+    if base is not None or from_base is not None:
+        from kg.server.rewrite import BadPublicURL, Rebase, RebasedExport
+
+        try:
+            kg_store = RebasedExport(kg_store, Rebase(from_base or Settings().base, base or Settings().base))
+        except BadPublicURL as exc:
+            raise fail(str(exc)) from None
     if out:
         _write(kg_store, out, fmt)
     else:
@@ -350,6 +370,11 @@ def serve(
     queue_wait: Annotated[
         float, typer.Option("--queue-wait", help="Seconds a request waits for a free worker before a 'busy' 503.")
     ] = 1.0,
+    public_url: Annotated[
+        str | None,
+        typer.Option("--public-url", help="The URL clients reach this server at (default http://HOST:PORT/): "
+                                          "IRIs under the base are shown, and dereference, under URL/id/."),
+    ] = None,
 ) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, query page at /, entity pages at /id/…
 
@@ -357,15 +382,27 @@ def serve(
     Examples:
       kg serve                                  # ./.kg-store on http://127.0.0.1:8000/
       kg serve --data graph.trig --port 9000
+      kg serve --public-url https://kg.example.org/   # behind a proxy (docs/linked-data.md)
     """
     from kg.server import ServerConfig, create_app, run
+    from kg.server.rewrite import BadPublicURL, check_base, default_public_url, public_base
+    from kg.server.rewrite import public_url as checked_url
 
+    base = base or Settings().base
+    try:
+        public = checked_url(public_url if public_url is not None else default_public_url(host, port))
+        if public_base(public) != base:
+            check_base(base)  # rewritten as bytes: only a base no format escapes
+    except BadPublicURL as exc:
+        raise fail(str(exc)) from None
     check_listen_address(host, port)  # before the store and the workers: a busy port fails in a line
     kg_store = open_store(store, data, read_only=update_token is None and not data)
     config = ServerConfig(
-        base=base or Settings().base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers,
-        query_memory_mb=query_memory, queue_wait=queue_wait,
+        base=base, update_token=update_token, timeout=timeout, max_rows=max_rows, workers=workers,
+        query_memory_mb=query_memory, queue_wait=queue_wait, public_url=public,
     )
+    if public_base(public) != base:
+        say("", f"IRIs under {base} are shown as {public_base(public)}... (--public-url)")
     run(create_app(kg_store, config), host=host, port=port, threads=threads)
 
 

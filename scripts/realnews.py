@@ -79,7 +79,8 @@ def split(args) -> int:
 
 
 def _merge_entity(kept: dict, new: dict) -> None:
-    kept["names"] = sorted(set(kept.get("names", [])) | set(new.get("names", [])), key=str.lower)
+    names = set(kept.get("names", [])) | set(new.get("names", []))
+    kept["names"] = sorted(names, key=lambda n: (n.lower(), n))  # names differing only in case: a fixed order
     kept["required"] = kept.get("required", True) or new.get("required", True)
     if TYPE_RANK.get(new["type"], 0) > TYPE_RANK.get(kept["type"], 0):
         kept["type"] = new["type"]

@@ -31,7 +31,9 @@ from kg.config import EXAMPLES_DIR, QUERIES_DIR, REPO_ROOT, Settings
 SHARED = REPO_ROOT.parent / "shared"
 PRUNE = {"node_modules", "vendor", "build", "dist", "__pycache__"}
 # Made by scripts/build_assets.py at install time (git-ignored), so not checked as repo paths.
-GENERATED = ("kg/server/static/vendor",)
+# Made on the machine, never in git: the browser bundle (npm) and the real-news texts (rebuilt from the
+# search tool's stored pages, see realnews/README.md).
+GENERATED = ("kg/server/static/vendor", "realnews/texts")
 SHELL_LANGS = {"", "sh", "bash", "shell", "console"}
 OPERATORS = {"&&", "||", ";", "|"}
 PORT_IN_DOCS = "http://127.0.0.1:8000"

@@ -39,6 +39,14 @@ def test_boilerplate_is_blanked_and_offsets_kept():
     assert cleaned[start : start + 31] == text[start : start + 31]
 
 
+def test_a_widgets_error_notice_is_blanked_but_a_sentence_saying_so_is_kept():
+    text = ("  • Oops!\n    Something went wrong.\n    Please try again later.\n"
+            "The minister said something went wrong at the border.\n")
+    cleaned = clean_text(text)
+    assert "Oops" not in cleaned and "try again" not in cleaned
+    assert "The minister said something went wrong at the border." in cleaned
+
+
 def test_footer_after_tail_marker_is_blanked_but_not_early_ones():
     body = "A long article sentence about shelling in the east. " * 20
     text = f"Comments\n{body}\nSource link\n\nCheck Also\n\nAnother headline about a summit\n"

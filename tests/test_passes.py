@@ -128,3 +128,41 @@ def test_a_headline_phrase_is_no_actor(nlp):
 def test_an_operated_base_is_the_target_not_the_attacker(nlp):
     events = attacks(summary(run(nlp, "Militants shelled a US-operated base in Syria on Friday.")))
     assert all("united states" not in e.get("perpetrator", set()) for e in events), events
+
+
+def test_the_parts_of_one_attack_told_apart_become_one_attack(nlp):
+    """The merge pass ends with consolidation: one report that gives the place, the doer and the toll
+    in three sentences is one attack with all three, while a second attack at its own place stays."""
+    text = ("Gunmen attacked an army base near Tessit in Mali on Sunday.\n\n"
+            "Jama'at Nusrat al-Islam wal-Muslimin claimed the assault in a statement.\n\n"
+            "Forty soldiers were killed in the attack, the army said.\n\n"
+            "In a separate attack, gunmen killed two traders in Menaka on Sunday.")
+    found = attacks(summary(run(nlp, text)))
+    main = find(found, perpetrator="Jama'at Nusrat al-Islam wal-Muslimin")
+    assert main is not None and main.get("killed") == {40}, found
+    assert find(found, killed=2) is not None and len(found) == 2, found
+
+
+def test_an_expulsion_of_several_states_envoys_is_one_per_state(nlp):
+    text = ("The foreign minister of Bolivia ordered the immediate departure of diplomatic personnel from Chile, Peru "
+            "and Uruguay.")
+    found = [e for e in summary(run(nlp, text)) if "EnvoyExpulsion" in e["types"]]
+    assert sorted(name for e in found for name in e.get("recipient", ()) if name in ("chile", "peru", "uruguay")) == [
+        "chile", "peru", "uruguay"], found
+    assert all("bolivia" in e.get("actor", ()) for e in found), found
+
+
+def test_a_wars_running_toll_is_no_attacks_toll(nlp):
+    tallies = ("The conflict has left more than 3,000 dead.", "Up to 2,000 people have been killed in the conflict.")
+    for tally in tallies:
+        text = f"Rebels attacked a police station in Chad on Sunday, killing two officers. {tally}"
+        found = attacks(summary(run(nlp, text)))
+        assert len(found) == 1 and found[0].get("killed") == {2}, (tally, found)
+
+
+def test_the_group_a_doer_is_affiliated_with_is_not_the_doer(nlp):
+    text = ("Al-Shabaab stormed a hotel in Somalia on Friday.\n\n"
+            "The al-Qaeda affiliated group said on its radio that its fighters had carried out the assault.")
+    found = attacks(summary(run(nlp, text)))
+    assert len(found) == 1 and "al-shabaab" in found[0]["perpetrator"], found
+    assert "al-qaeda" not in found[0]["perpetrator"], found

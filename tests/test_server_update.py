@@ -99,45 +99,85 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _pump(stream, lines) -> None:
+    """Every line of ``stream`` onto ``lines``, then None at its end."""
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _start_serving(data, attempts: int = 3, deadline: float = 180.0):
+    """``kg serve`` on a free port, returned once it prints "serving on" (printed only after the socket
+    listens), with the lines read so far. Waiting for that line rather than polling for a fixed number of
+    tries keeps the test right however slow a loaded machine starts the server and its worker; a port taken
+    between choosing it and binding it (another process, or an outgoing connection given it as its local
+    port) ends that server at once with "in use", and the next attempt takes another port."""
+    import queue
+    import threading
+
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    for _ in range(attempts):
+        port = _free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--workers", "1",
+             "--update-token", TOKEN],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        )
+        lines: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+        seen: list[str] = []
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            if line is None:
+                break  # the server ended before serving
+            seen.append(line)
+            if line.startswith("serving on"):
+                return proc, port, lines, seen
+        proc.kill()
+        proc.wait(30)
+        if not any("in use" in line for line in seen):
+            raise AssertionError("kg serve did not start:\n" + "".join(seen))
+    raise AssertionError(f"no free port in {attempts} attempts")
+
+
 def test_kg_serve_runs_on_waitress_and_logs_each_request(tmp_path):
     data = tmp_path / "g.trig"
     data.write_text(TRIG, encoding="utf-8")
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kg.cli",
-            "serve",
-            "--data",
-            str(data),
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--update-token",
-            TOKEN,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    proc, port, lines, seen = _start_serving(data)
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                r = requests.get(url + "/sparql", params={"query": "ASK { ?s a ckg:Attack }"}, timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+        r = requests.get(url + "/sparql", params={"query": "ASK { ?s a ckg:Attack }"}, timeout=60)
         assert r.status_code == 200 and r.json()["boolean"] is True
         assert r.headers["Server"] == "conflict-kg"  # waitress's ident, not Werkzeug's development server
         assert update(url, f"INSERT DATA {{ GRAPH <{GRAPH_A}> {{ {NEW} a ckg:State }} }}").status_code == 200
     finally:
         proc.terminate()
-        output, _ = proc.communicate(timeout=20)
+        proc.wait(60)
+    while (line := lines.get(timeout=60)) is not None:
+        seen.append(line)
+    output = "".join(seen)
     assert re.search(r"GET /sparql 200 \d+\.\d ms", output), output
     assert "POST /sparql 200" in output
     assert TOKEN not in output
+
+
+def test_a_port_taken_before_kg_serve_binds_it_costs_one_more_attempt(tmp_path, monkeypatch):
+    """The race the old fixed-count polling lost: the chosen port is taken before the server binds it."""
+    data = tmp_path / "g.trig"
+    data.write_text(TRIG, encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        ports = iter([taken.getsockname()[1], _free_port()])
+        monkeypatch.setattr(sys.modules[__name__], "_free_port", lambda: next(ports))
+        proc, port, _lines, _seen = _start_serving(data)
+        try:
+            assert port != taken.getsockname()[1]
+            assert requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=60).ok
+        finally:
+            proc.terminate()
+            proc.wait(60)

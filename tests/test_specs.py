@@ -22,6 +22,8 @@ CASES: dict[str, list[tuple[str, dict]]] = {
          {"category": "Attack", "types": {"Airstrike"}, "perpetrator": "Chad", "killed": 6}),
         ("Gunmen from Boko Haram stormed a police post in Nigeria on Tuesday.",
          {"category": "Attack", "types": {"ArmedAssault"}, "perpetrator": "Boko Haram"}),
+        ("Boko Haram said its fighters carried out an attack on an army post in Niger on Monday.",
+         {"category": "Attack", "perpetrator": "Boko Haram"}),
     ],
     "communication": [
         ("Kenya's president spoke on the phone with the president of Uganda on Monday.",
@@ -44,6 +46,8 @@ CASES: dict[str, list[tuple[str, dict]]] = {
          {"types": {"EnvoyExpulsion"}, "actor": "Senegal", "recipient": "Gambia"}),
         ("Uruguay terminated the accreditation of six Paraguayan diplomats.",
          {"types": {"EnvoyExpulsion"}, "actor": "Uruguay", "recipient": "Paraguay"}),
+        ("Chad expelled the diplomats of Niger and Mali on Friday.",
+         {"types": {"EnvoyExpulsion"}, "actor": "Chad", "recipient": "Mali"}),
     ],
     "envoy_recall": [
         ("Nepal recalled its ambassador from Bhutan on Thursday.",
@@ -56,6 +60,8 @@ CASES: dict[str, list[tuple[str, dict]]] = {
     "relations_severed": [
         ("Belize severed diplomatic relations with Honduras.",
          {"types": {"RelationsSevered"}, "actor": "Belize", "recipient": "Honduras"}),
+        ("Belize has severed diplomatic relations with two Central American nations. Its minister named Honduras and "
+         "Guatemala.", {"types": {"RelationsSevered"}, "actor": "Belize", "recipient": "Guatemala"}),
     ],
     "sanction": [
         ("Canada imposed sanctions on three Belarusian officials on Tuesday.",

@@ -203,10 +203,20 @@ def _envoy(token: Token, ctx: FillContext) -> list[Value]:
         for tok in phrase_tokens(token):
             hit = ctx.view.at(tok)
             if hit is not None and tok.dep_ in ("amod", "poss", "compound", "nmod", "pobj"):
-                key = ctx.view.state_of(hit.key) or ctx.view.as_actor(hit)
-                return [(ctx.slot, Role(key, tok, conf))] if key else []
+                return _envoy_states(tok, ctx)
         return []
     return _entity(token, ctx)
+
+
+def _envoy_states(token: Token, ctx: FillContext) -> list[Value]:
+    """The states of an envoy phrase, every conjunct of the first ("the diplomats of A, B and C")."""
+    values: list[Value] = []
+    for tok in (token, *token.conjuncts):
+        hit = ctx.view.at(tok)
+        key = (ctx.view.state_of(hit.key) or ctx.view.as_actor(hit)) if hit is not None else None
+        if key and all(v[1].key != key for v in values):
+            values.append((ctx.slot, Role(key, tok, ctx.pattern.confidence)))
+    return values
 
 
 def _envoy_state(token: Token, ctx: FillContext) -> list[Value]:

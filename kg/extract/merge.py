@@ -132,7 +132,7 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
     """How well a mention fits an event; None when something conflicts."""
     if event.category != mention.category or not _types_compatible(event.types, mention.types, event.category):
         return None
-    if event.past != mention.past:
+    if event.past != mention.past or _told_as_distinct(mention):
         return None
     if mention.flag("symmetric") and mention.types & event.types:
         return _pair_score(event, mention, view)
@@ -141,6 +141,11 @@ def _score(event: Event, mention: EventMention, view: EntityView) -> int | None:
     parts = [_agent_score(event, mention, view), _patient_score(event, mention, view),
              _place_score(event, mention, view), _date_score(event, mention)]
     return None if None in parts else sum(parts)
+
+
+def _told_as_distinct(mention: EventMention) -> bool:
+    """ "a separate attack", "another strike": an event of its own, whatever it shares with the others."""
+    return any(c.dep_ in ("amod", "det") and c.lower_ in words()["distinct_words"] for c in mention.head.children)
 
 
 def _pair_score(event: Event, mention: EventMention, view: EntityView) -> int | None:
@@ -268,7 +273,49 @@ def merge_mentions(mentions: list[EventMention], view: EntityView) -> list[Event
         _join(chosen, mention)
     _drop_lone_titles(events)
     _attach_bare(events, bare)
-    return events
+    return consolidate(events, view)
+
+
+def _strength(event: Event) -> tuple:
+    """How much a document says of an event: who did it, how often it is told, to whom, when."""
+    dated = event.date is not None and event.date.full is not None
+    return bool(event.agents()), len(event.mentions), bool(event.patients()), dated, -event.last
+
+
+def _separate_places(a: Event, b: Event, view: EntityView) -> bool:
+    """Each told at its own place below the State, and no place in common: two attacks."""
+    own_a = {k for k in a.places() if view.type_of(k) != "State"}
+    own_b = {k for k in b.places() if view.type_of(k) != "State"}
+    return bool(own_a and own_b and not own_a & own_b)
+
+
+def consolidate(events: list[Event], view: EntityView) -> list[Event]:
+    """The attacks of one article that nothing tells apart are one attack.
+
+    Mention by mention merging keeps apart what it cannot join at the time (the lead's "an attack
+    on the town", a later "JNIM claimed the assault", "200 soldiers were killed in the attack"), so a
+    short report would say one strike three times, each with part of its arguments. Here an attack
+    told with less joins the attack told with most when every one of its mentions fits it (same
+    category, compatible type, doer, target, date, past), and the two are not told at two places of
+    their own. Diplomatic actions are left as they are: one article often reports several steps of
+    one state.
+    """
+    attacks = sorted((e for e in events if e.category == "Attack"),
+                     key=_strength, reverse=True)
+    gone: set[int] = set()
+    for i, strong in enumerate(attacks):
+        if id(strong) in gone:
+            continue
+        for weak in attacks[i + 1:]:
+            if id(weak) in gone or weak.past != strong.past or _separate_places(strong, weak, view):
+                continue
+            if not _types_compatible(strong.types, weak.types, "Attack"):
+                continue
+            if all(_score(strong, m, view) is not None for m in weak.mentions):
+                for mention in weak.mentions:
+                    _join(strong, mention)
+                gone.add(id(weak))
+    return [e for e in events if id(e) not in gone]
 
 
 def _answered(mention: EventMention) -> bool:

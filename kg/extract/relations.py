@@ -50,7 +50,16 @@ def _tally(anchor: Token) -> bool:
     killed thousands"), or the verb is a perfect with no attack named ("has killed 3,000")."""
     background = words()["background_nouns"]
     subjects = [c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if any(s.lemma_.lower() in background for s in subjects):
+    governing = [c for c in anchor.head.children if c.dep_ in ("nsubj", "nsubjpass")] if anchor.dep_ in (
+        "oprd", "acomp", "dobj", "xcomp", "ccomp") else []  # "the war has left 3,000 dead"
+    if any(s.lemma_.lower() in background for s in subjects + governing):
+        return True
+    # "killed in the conflict", "since the war began"
+    if any(p.dep_ == "prep" and o.dep_ == "pobj" and o.lemma_.lower() in background
+           for p in anchor.children for o in p.children):
+        return True
+    # "a conflict that has left 3,000 dead": the toll hangs from a war noun
+    if any(n.pos_ == "NOUN" and n.lemma_.lower() in background for n in list(anchor.ancestors)[:3]):
         return True
     perfect = any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in anchor.children)
     return perfect and not subjects

@@ -52,8 +52,8 @@ def phrase_tokens(head: Token) -> list[Token]:
         if child.dep_ in PHRASE_SKIP:
             continue
         if child.dep_ == "prep" and not (child.lower_ in ("of", "for") or (
-                child.lower_ == "from" and head.lemma_.lower() in _w("member_nouns"))):
-            continue  # fighters "from" a group name it; a weapon "from" a country does not
+                child.lower_ == "from" and head.lemma_.lower() in _w("member_nouns") | _w("envoy_words"))):
+            continue  # fighters or envoys "from" a group or state name it; a weapon "from" a country does not
         out.extend(phrase_tokens(child))
     return sorted(out, key=lambda t: t.i)
 
@@ -68,7 +68,8 @@ def entity_of_phrase(head: Token, view: EntityView, types: set[str] | None = Non
     wanted = types or ACTOR_TYPES
     head_hit = view.at(head)
     tokens = [t for t in phrase_tokens(head) if not _backer(t)]
-    candidates = ([head_hit] if head_hit else []) + [h for h in hits_in(tokens, view) if h != head_hit]
+    candidates = ([head_hit] if head_hit else []) + [h for h in hits_in(tokens, view)
+                                                     if h != head_hit and not _backer(head.doc[h.end - 1])]
     for hit in candidates:
         if hit.type in wanted:
             return hit.key, head.doc[hit.start]
@@ -92,6 +93,8 @@ def _backer(token: Token) -> bool:
     """The first part of "X-backed", "X-operated", "X-run": who backs, runs or owns the thing named,
     not the thing (a group backed by a state is not the state; a base run by one is its target)."""
     doc = token.doc
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _w("backing_words") and doc[token.i + 1].tag_ == "VBN":
+        return True  # written without the hyphen: "the al-Qaeda affiliated group"
     return token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and doc[token.i + 2].lower_ in _w("backing_words")
 
 
@@ -223,6 +226,10 @@ def subject_role(subject: Token, view: EntityView, salience: Salience) -> Role |
     if subject.lower_ in _w("anaphor_heads"):
         key = salience.resolve(subject)
         return Role(key, subject, 0.55) if key else None
+    owner = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in _w("pronouns")), None)
+    if owner is not None and subject.lemma_.lower() in _w("member_nouns") | _w("anaphor_heads"):
+        key = salience.resolve(owner)  # "the group said its fighters stormed the base": the group
+        return Role(key, subject, 0.6) if key else None
     return None
 
 

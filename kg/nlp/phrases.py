@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp import compiled
-from kg.nlp.gazetteer import DATA_DIR, Gazetteer, source_fingerprint
+from kg.nlp.gazetteer import DATA_DIR, Gazetteer, fold, source_fingerprint
 
 
 class PhraseTable:
@@ -41,10 +41,22 @@ class PhraseTable:
         self.lengths = {h: tuple(sorted(ls)) for h, ls in lengths.items()}
 
     def find(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """Matches on the tokens as written and, where a token has diacritics, on it folded too: the
+        tables hold each name and its folded form, so 'Perú' in a text finds the state 'Peru'."""
         if not len(doc):
             return []
         hashes = doc.to_array([self.attr]).tolist()
-        return self.find_hashes(hashes)
+        found = self.find_hashes(hashes)
+        folded = list(hashes)
+        for token in doc:
+            if not token.text.isascii():
+                plain = fold(token.text).lower() if self.attr == LOWER else fold(token.text)
+                folded[token.i] = doc.vocab.strings[plain]
+        if folded != hashes:
+            seen = set(found)
+            found += [m for m in self.find_hashes(folded) if m not in seen]
+            found.sort(key=lambda m: (m[1], m[2]))  # by start, then length, as find_hashes orders them
+        return found
 
     def find_hashes(self, hashes: list[int]) -> list[tuple[str, int, int]]:
         out = []

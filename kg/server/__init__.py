@@ -6,6 +6,7 @@ around a store they opened once; each area of the site is a blueprint of its own
 * ``sparql``: ``/sparql`` (SPARQL 1.1 Protocol, Service Description, Update with a token);
 * ``linked_data``: ``/id/...`` entity descriptions, ``/ontology``, ``/.well-known/void``;
 * ``canned``: ``/queries`` and ``/queries/<name>``;
+* ``gsp``: ``/store`` (SPARQL 1.1 Graph Store HTTP Protocol; writes with the token);
 * ``ui``: ``/`` and ``/dashboard`` (when present).
 
 Cross-cutting concerns live here: CORS on the read endpoints, one log line per request, and the
@@ -39,6 +40,7 @@ class ServerConfig:
     answer_cache_bytes: int = 64_000_000  # finished answers kept for repeated texts (read-only stores only)
     query_memory_mb: int = 2048  # each query worker's memory cap (0: none); past it the query gets a 503
     queue_wait: float = 1.0  # seconds a request waits for a free query worker before a "busy" 503
+    public_url: str | None = None  # where the site is reached ("http://kg.example.org/"): IRIs show under URL/id/
 
 
 @dataclass
@@ -58,10 +60,10 @@ class ServerState:
         self.engine.refresh(self.config.timeout)
 
 
-CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/")
+CORS_PATHS = ("/sparql", "/id/", "/queries", "/ontology", "/.well-known/", "/store")
 CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS"),
     ("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization"),
     ("Access-Control-Expose-Headers", "Content-Type, X-Query-Time, X-Answer-Cache"),
     ("Access-Control-Max-Age", "86400"),
@@ -78,6 +80,7 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     from kg.server.canned import bp as canned_bp
     from kg.server.description import StatsCache
     from kg.server.engine import InlineEngine, QueryPool
+    from kg.server.gsp import bp as gsp_bp
     from kg.server.linked_data import bp as linked_data_bp
     from kg.server.sparql import DirectQueries
     from kg.server.sparql import bp as sparql_bp
@@ -96,13 +99,25 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
     app.register_blueprint(sparql_bp)
     app.register_blueprint(linked_data_bp)
     app.register_blueprint(canned_bp)
+    app.register_blueprint(gsp_bp)
     try:
         app.register_blueprint(__import__("kg.server.ui", fromlist=["bp"]).bp)  # /, /dashboard (ui engineer)
     except ImportError:
         app.add_url_rule("/", "fallback_index", _fallback_index)
     _install_hooks(app)
     app.wsgi_app = DirectQueries(app.wsgi_app, app)
+    if config.public_url:
+        from kg.server.rewrite import PublicURLRewriter, public_base
+
+        if public_base(config.public_url) != config.base:  # served where its IRIs point: nothing to rewrite
+            app.wsgi_app = PublicURLRewriter(app.wsgi_app, config.base, public_base(config.public_url),
+                                             config.max_body_bytes)
     return app
+
+
+def site_root(config: ServerConfig, host_url: str) -> str:
+    """The site's root URL as clients see it (the public URL when one is set, else the request's host)."""
+    return config.public_url.rstrip("/") + "/" if config.public_url else host_url
 
 
 def close_app(app: Flask) -> None:
@@ -130,7 +145,8 @@ def _install_hooks(app: Flask) -> None:
     def _finish(response: Response) -> Response:
         if request.path.startswith(CORS_PATHS):
             response.headers.update(CORS_HEADERS)
-        log_request(request.method, request.path, response.status_code, g.get("started"))
+        log_request(request.environ.get("kg.method", request.method), request.path, response.status_code,
+                    g.get("started"))
         return response
 
     @app.errorhandler(413)
@@ -199,8 +215,10 @@ def run(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
     _exit_on_signals()
     try:
         app.extensions["kg"].engine.wait_ready(120)
+        # Bound before "serving on" is printed: whoever waits for that line can connect at once.
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="conflict-kg",
+                                        connection_limit=connection_limit, channel_timeout=channel_timeout)
         print(f"serving on http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", flush=True)
-        waitress.serve(app, host=host, port=port, threads=threads, ident="conflict-kg",
-                       connection_limit=connection_limit, channel_timeout=channel_timeout)
+        server.run()
     finally:
         close_app(app)

@@ -1,9 +1,10 @@
-"""Linked Data: every IRI minted under the base dereferences at ``/id/...``; plus /ontology and VoID.
+"""Linked Data: every IRI minted under the base dereferences at ``/id/...``; plus /ontology, its SHACL
+shapes at /ontology/shapes, and VoID.
 
 ``/id/<rest>`` stands for ``<base><rest>``. When the server is deployed at the base IRI the two are
-the same URL; otherwise (``--base`` differs from where the server runs) the request path is mapped
-to the base IRI on the way in, and IRIs under the base are linked as ``/id/...`` on this server in
-HTML on the way out, while RDF answers keep the canonical IRIs (the data never changes with the host).
+the same URL; otherwise the request path is mapped to the base IRI on the way in, IRIs under the base
+are linked as ``/id/...`` on this server in HTML, and with a public URL (``kg serve --public-url``,
+:mod:`kg.server.rewrite`) every answer shows them under ``URL/id/`` (the store never changes).
 
 Browsers get HTML (the UI's template when it is installed, else a minimal escaped page); Linked
 Data clients get Turtle, JSON-LD, N-Triples, RDF/XML, N-Quads or TriG by ``Accept`` or ``format=``.
@@ -16,7 +17,7 @@ from html import escape
 from flask import Blueprint, Response, current_app, request
 
 from kg.query import QueryError, serialize_triples
-from kg.server import negotiation
+from kg.server import negotiation, site_root
 from kg.server.describe import EntityView, concise_description, describe
 
 bp = Blueprint("linked_data", __name__)
@@ -153,6 +154,41 @@ def ontology() -> Response:
     return response
 
 
+@bp.route("/ontology/shapes", methods=["GET", "HEAD"])
+def shapes() -> Response:
+    """The SHACL shapes ``kg validate`` checks, at a path of their own: they say what a well-formed graph
+    holds, they are not terms of the vocabulary, so ``/ontology`` and the service description leave them out
+    (a tool that builds its menus from the vocabulary, such as Sparnatural, would list them as classes)."""
+    from kg.config import ONTOLOGY_DIR
+
+    path = ONTOLOGY_DIR / "shapes.ttl"
+    if not path.is_file():
+        return _text("the SHACL shapes file (shapes.ttl) is missing", 404)
+    turtle = path.read_text(encoding="utf-8")
+    format_param = request.args.get("format")
+    if _wants_html(format_param):
+        from flask import render_template
+
+        response = Response(render_template("rdf_page.html", title="SHACL shapes of the graph", turtle=turtle,
+                                            path=request.path, stats=None,
+                                            hint="What kg validate checks in the merged graph."),
+                            mimetype="text/html")
+    else:
+        try:
+            fmt = negotiation.choose(negotiation.GRAPH_FORMATS[:4], request.headers.get("Accept"), format_param)
+        except negotiation.NotAcceptable as exc:
+            return _text(f"{exc}, text/html", 406)
+        if fmt.key == "turtle":
+            response = Response(turtle.encode("utf-8"), content_type=negotiation.content_type(fmt))
+        else:
+            from kg.query import serialize_turtle_text
+
+            response = Response(serialize_turtle_text(turtle, fmt.key, {"sh": "http://www.w3.org/ns/shacl#"}),
+                                content_type=negotiation.content_type(fmt))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 # The generated page links its twins by file name (it is also read from disk); here they are formats.
 ONTOLOGY_LINKS = {'href="conflict-kg.ttl"': 'href="?format=turtle"', 'href="conflict-kg.owl"': 'href="?format=rdfxml"'}
 
@@ -184,7 +220,7 @@ def void() -> Response:
     if _wants_html(format_param):
         from flask import render_template
 
-        turtle = void_turtle(state, request.host_url)
+        turtle = void_turtle(state, site_root(state.config, request.host_url))
         response = Response(render_template("rdf_page.html", title="VoID description of this dataset",
                                             turtle=turtle, path=request.path, stats=state.stats.get(
                                                 state.store, state.generation)), mimetype="text/html")
@@ -194,7 +230,7 @@ def void() -> Response:
         fmt = negotiation.choose(negotiation.GRAPH_FORMATS, request.headers.get("Accept"), format_param)
     except negotiation.NotAcceptable:
         fmt = negotiation.GRAPH_FORMATS[0]  # anything else gets Turtle, readable as text
-    body = void_description(state, request.host_url, fmt.key)
+    body = void_description(state, site_root(state.config, request.host_url), fmt.key)
     response = Response(body, content_type=negotiation.content_type(fmt))
     response.headers["Vary"] = "Accept"
     return response
