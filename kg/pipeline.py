@@ -10,6 +10,7 @@ created once by the caller or here, never per document.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import multiprocessing as mp
@@ -236,11 +237,9 @@ class _Writer:
         self._pending.append((self._pool.submit(self._write, graph, triples), then))
         self._settle(self.depth)
 
-    def after(self, then: Callable[[], None]) -> None:
-        """Run ``then`` once every write queued before it is done: callbacks stay in input order, and a strict
-        build that stops at a skipped document has written nothing after it."""
+    def settle(self) -> None:
+        """Wait for every queued write and run what follows each, in order."""
         self._settle(0)
-        then()
 
     def _settle(self, keep: int) -> None:
         while self._pending and (len(self._pending) > keep or self._pending[0][0].done()):
@@ -310,12 +309,11 @@ class Builder:
                     triples = document_triples(resolved, self.settings.base, run)
                 except Exception as exc:  # one bad document must not stop the build
                     log.debug("extraction failed for %s", document.name, exc_info=True)
-                    writer.after(lambda d=document, e=exc: self._skip(
-                        report, Skipped(d.name, f"extraction failed: {e}"), strict, progress))
+                    writer.settle()  # reports stay in input order; a strict build writes nothing after this one
+                    self._skip(report, Skipped(document.name, f"extraction failed: {exc}"), strict, progress)
                     continue
                 writer.add(graph_iri(document.id, self.settings.base), triples,
-                           lambda added, d=document, x=extraction, w=words: self._written(report, d, x, w, added,
-                                                                                          progress))
+                           functools.partial(self._written, report, progress, document, extraction, words))
         report.write_seconds, report.write_wait_seconds = writer.seconds, writer.waited
         self.store.flush()
         report.triples_after = len(self.store)
@@ -323,8 +321,8 @@ class Builder:
         return report
 
     @staticmethod
-    def _written(report: BuildReport, document: Document, extraction: DocumentExtraction, words: int, added: bool,
-                 progress: ProgressCallback | None) -> None:
+    def _written(report: BuildReport, progress: ProgressCallback | None, document: Document,
+                 extraction: DocumentExtraction, words: int, added: bool) -> None:
         if added:
             report.built += 1
             report.entities += len(extraction.entities)
