@@ -109,6 +109,26 @@ def test_undated_mention_fitting_several_events_is_not_guessed():
     assert any("ambiguous" in e for e in c.explanations)
 
 
+def _village_strike(name, perpetrator, village):
+    b = DocBuilder(name, [f"{perpetrator} struck a car in {village}."], published=None)
+    b.ent("p", "State", perpetrator).ent("v", "Place", village)
+    b.event("e", "Attack", ["Airstrike"], "struck", 0)
+    b.fact("e", "perpetrator", "p", 0).fact("e", "location", "v", 0)
+    return b.extraction()
+
+
+def test_the_same_unknown_village_is_the_same_territory():
+    """A village the gazetteer does not know has no State: two undated reports of one state's strike
+    there are one strike, and a strike by the same state at another such village stays apart."""
+    resolver = Resolver(BASE)
+    one = resolver.resolve(_village_strike("v1.txt", "Israel", "Kfar Zeitun"))
+    two = resolver.resolve(_village_strike("v2.txt", "Israel", "Kfar Zeitun"))
+    other = resolver.resolve(_village_strike("v3.txt", "Israel", "Beit Nahal"))
+    assert two.iris["e"] == one.iris["e"]
+    assert any("same place of unknown territory" in e for e in two.explanations)
+    assert other.iris["e"] != one.iris["e"]
+
+
 def test_different_diplomatic_types_stay_apart():
     b = DocBuilder("z.txt", ["Pakistan recalled its envoy and expelled Iran's ambassador on January 17."])
     b.ent("pk", "State", "Pakistan").ent("ir", "State", "Iran")

@@ -5,7 +5,7 @@ The rule (weights and thresholds in ``data/coref.json``):
 * **Blocking.** A mention is compared only with nodes of the same category (Attack or
   DiplomaticAction) that share a principal: its perpetrator (attacks) or actor (diplomatic
   actions), or the State that principal is affiliated with (a state's army -> the state).
-  Within a block, nodes are found by date (+/- the tolerance), by territory and by target, so the
+  Within a block, nodes are found by date (+/- the tolerance), by territory, target and place, so the
   work per mention stays constant however many events the graph holds.
 * **Conflicts rule a node out**: dates further apart than the tolerance (1 day for attacks,
   0 for diplomatic actions); different territories (the states where the event happened: a
@@ -13,7 +13,8 @@ The rule (weights and thresholds in ``data/coref.json``):
   State it targeted); disjoint non-state targets (attacks) or disjoint recipients (diplomatic
   actions); for diplomatic actions, no specific type in common (a recall is not an expulsion).
 * **Score** of the agreeing evidence: same date 3 (or near date 2), same territory 2, same
-  target/recipient 2, same specific location 1, a specific type in common 1. The best node wins
+  target/recipient 2, same specific location 1 (and 2 more when neither side knows the territory:
+  a village missing from the gazetteer), a specific type in common 1. The best node wins
   if it reaches the threshold: 3 when both are dated, else 2 - so an undated mention ("on Thursday"
   in an article with no date) joins the dated node when perpetrator plus territory or target agree.
 * **Unattributed**: a report naming no perpetrator meets an attributed node only on the same day
@@ -70,6 +71,7 @@ class EventIndex:
         self.by_date: dict[tuple, set[str]] = defaultdict(set)
         self.by_territory: dict[tuple, set[str]] = defaultdict(set)
         self.by_target: dict[tuple, set[str]] = defaultdict(set)
+        self.by_location: dict[tuple, set[str]] = defaultdict(set)
         self.by_day: dict[tuple, set[str]] = defaultdict(set)  # (category, date), whoever the principal
         self.used_iris: set[str] = set()
         self.states: set[str] = set()  # IRIs of State nodes, kept up to date by the resolver
@@ -88,6 +90,8 @@ class EventIndex:
                 self.by_territory[(*block, t)].add(node.iri)
             for t in node.targets:
                 self.by_target[(*block, t)].add(node.iri)
+            for place in node.locations:
+                self.by_location[(*block, place)].add(node.iri)
 
     # -- matching ----------------------------------------------------------------------------
     def candidates(self, m: Mention) -> set[str]:
@@ -115,6 +119,8 @@ class EventIndex:
                 found |= self._bounded(self.by_territory.get((*block, t), set()), m)
             for t in others:
                 found |= self._bounded(self.by_target.get((*block, t), set()), m)
+            for place in m.locations - m.territories:
+                found |= self._bounded(self.by_location.get((*block, place), set()), m)
         if m.category == "Attack":
             # one report names the attacker, another does not: the same day's nodes, scored strictly (match)
             for d in m.dates:
@@ -190,6 +196,9 @@ class EventIndex:
         parts += [self._party_score(m, node), self._type_score(m, node)]
         if self._places(m.locations - m.territories) & self._places(node.locations - territories):
             parts.append((weights["same_location"], "same location"))  # the same place, or one inside the other
+            if not (m.territories or territories):
+                # a village the gazetteer does not know: the same place is the same territory, whichever it is
+                parts.append((weights["same_territory"], "same place of unknown territory"))
         score, why = 0, []
         for value, reason in parts:
             if value is None:
