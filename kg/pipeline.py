@@ -10,6 +10,7 @@ created once by the caller or here, never per document.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import pickle
@@ -50,6 +51,8 @@ class BuildReport:
     triples_after: int = 0
     words: int = 0
     seconds: float = 0.0
+    write_seconds: float = 0.0  # spent writing graphs, on the writer thread (benchmarks/bench_build.py)
+    write_wait_seconds: float = 0.0  # of which the build thread waited for the writer
 
     def summary(self) -> str:
         rate = self.words / self.seconds if self.seconds else 0.0
@@ -168,6 +171,69 @@ class SpilledItems:
                 yield pickle.load(self._file)
 
 
+class _Writer:
+    """Writes the documents' graphs on a thread of its own, in input order, while the build thread parses,
+    extracts and resolves the next ones: Oxigraph releases the GIL while it writes, and on a persistent
+    store the write (RocksDB) was ~10-17 % of a one-process build (py-spy, benchmarks/bench_build.py).
+
+    Each graph is still one ``KGStore.add_graph`` transaction, so a killed build leaves only whole
+    documents. What follows a write (the report, the progress callback) runs on the build thread, in
+    order, once the write is done; a write that fails raises there. At most ``depth`` writes wait, so
+    memory stays bounded; documents leave NLP a batch at a time, so ``depth`` is two batches, or the
+    build thread would wait on the writer after each burst instead of parsing the next batch. Leaving
+    the ``with`` waits for every write, whatever ended the build.
+    """
+
+    def __init__(self, store: KGStore, depth: int = 64):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store = store
+        self.depth = depth
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-store-writer")
+        self._pending: deque = deque()  # (future, callback taking the future's result)
+        self._unflushed = 0
+        self.seconds = 0.0  # writing, on the writer thread
+        self.waited = 0.0  # waiting for the writer, on the build thread
+
+    def _write(self, graph: str, triples: list) -> bool:
+        started = time.perf_counter()
+        added = self.store.add_graph(graph, triples)
+        if added:
+            self._unflushed += len(triples)
+            if self._unflushed >= FLUSH_EVERY_TRIPLES:  # bounded memtables: see FLUSH_EVERY_TRIPLES
+                self.store.flush()
+                self._unflushed = 0
+        self.seconds += time.perf_counter() - started
+        return added
+
+    def add(self, graph: str, triples: list, then: Callable[[bool], None]) -> None:
+        """Write ``graph`` in the background; ``then(added)`` runs here once it is written."""
+        self._pending.append((self._pool.submit(self._write, graph, triples), then))
+        self._settle(self.depth)
+
+    def settle(self) -> None:
+        """Wait for every queued write and run what follows each, in order."""
+        self._settle(0)
+
+    def _settle(self, keep: int) -> None:
+        while self._pending and (len(self._pending) > keep or self._pending[0][0].done()):
+            future, then = self._pending.popleft()
+            started = time.perf_counter()
+            added = future.result()
+            self.waited += time.perf_counter() - started
+            then(added)
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, exc_type, *_exc) -> None:
+        try:
+            if exc_type is None:
+                self._settle(0)
+        finally:
+            self._pool.shutdown(wait=True)  # never leave a write running after the build returns
+
+
 class Builder:
     """Holds the heavy objects of a build so they are made once and reused for every batch."""
 
@@ -225,35 +291,38 @@ class Builder:
         # undated articles' weekdays are anchored on the dated ones' events, so they wait, on disk, till the end
         extracted = dated_first(extracted, held=SpilledItems())
 
-        unflushed = 0
-        for document, extraction, words in extracted:
-            try:
-                if isinstance(extraction, Exception):
-                    raise extraction
-                resolved = self.resolver.resolve(extraction)
-                triples = document_triples(resolved, self.settings.base, run)
-            except Exception as exc:  # one bad document must not stop the build
-                log.debug("extraction failed for %s", document.name, exc_info=True)
-                self._skip(report, Skipped(document.name, f"extraction failed: {exc}"), strict, progress)
-                continue
-            if self.store.add_graph(graph_iri(document.id, self.settings.base), triples):
-                unflushed += len(triples)
-                if unflushed >= FLUSH_EVERY_TRIPLES:  # bounded memtables: see FLUSH_EVERY_TRIPLES
-                    self.store.flush()
-                    unflushed = 0
-                report.built += 1
-                report.entities += len(extraction.entities)
-                report.events += len(extraction.events)
-                report.words += words
-            else:
-                report.unchanged += 1
-            if progress:
-                progress(report.read, document)
-
+        with _Writer(self.store, depth=2 * self.settings.batch_size) as writer:
+            for document, extraction, words in extracted:
+                try:
+                    if isinstance(extraction, Exception):
+                        raise extraction
+                    resolved = self.resolver.resolve(extraction)
+                    triples = document_triples(resolved, self.settings.base, run)
+                except Exception as exc:  # one bad document must not stop the build
+                    log.debug("extraction failed for %s", document.name, exc_info=True)
+                    writer.settle()  # reports stay in input order; a strict build writes nothing after this one
+                    self._skip(report, Skipped(document.name, f"extraction failed: {exc}"), strict, progress)
+                    continue
+                writer.add(graph_iri(document.id, self.settings.base), triples,
+                           functools.partial(self._written, report, progress, document, extraction, words))
+        report.write_seconds, report.write_wait_seconds = writer.seconds, writer.waited
         self.store.flush()
         report.triples_after = len(self.store)
         report.seconds = time.perf_counter() - started
         return report
+
+    @staticmethod
+    def _written(report: BuildReport, progress: ProgressCallback | None, document: Document,
+                 extraction: DocumentExtraction, words: int, added: bool) -> None:
+        if added:
+            report.built += 1
+            report.entities += len(extraction.entities)
+            report.events += len(extraction.events)
+            report.words += words
+        else:
+            report.unchanged += 1
+        if progress:
+            progress(report.read, document)
 
     def _new_documents(self, inputs, manifest, report, strict, progress) -> Iterator[Document]:
         """Stream the documents not yet in the store; report the ones skipped or unchanged."""

@@ -68,3 +68,41 @@ def test_persistent_store_reopens_with_the_same_graph(tmp_path):
     del store
     reopened = KGStore(tmp_path / "kg", read_only=True)
     assert len(reopened) == count and len(reopened.graphs()) == 5
+
+
+def _quads(store: KGStore) -> set[str]:
+    return {str(q) for q in store.ox.quads_for_pattern(None, None, None, None)}
+
+
+def test_a_graph_written_as_text_holds_exactly_the_quads_of_one_written_quad_by_quad():
+    """add_graph writes through N-Triples text (kg.store.KGStore._write_graph); the store must hold the same
+    quads as Store.extend of the graph and its union copy, for real document graphs and for literals whose
+    text looks like the end of an N-Triples line."""
+    import pyoxigraph as ox
+
+    built, _ = build_episode()
+    fast, slow = KGStore(), KGStore()
+    for name in built.graphs():
+        triples = [q.triple for q in built.ox.quads_for_pattern(None, None, None, ox.NamedNode(name))]
+        assert fast.add_graph(name, triples)
+        graph = ox.NamedNode(name)
+        slow.ox.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples
+                        for g in (graph, ox.DefaultGraph())])
+    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    tricky = [ox.Triple(s, p, ox.Literal(text)) for text in
+              ("ends a line .\n<http://example.org/g> .\n", 'a "quoted" .\r\n\t tab', "ünïcödé ✓ \U0001F600", "")]
+    tricky += [ox.Triple(s, p, ox.Literal("x", language="en-GB")), ox.Triple(s, p, ox.Literal("1", datatype=p))]
+    assert fast.add_graph("http://example.org/g", tricky)
+    slow.ox.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in tricky
+                    for g in (ox.NamedNode("http://example.org/g"), ox.DefaultGraph())])
+    assert _quads(fast) == _quads(slow)
+    assert len(fast) == len(slow)
+
+
+def test_blank_nodes_keep_their_identity_in_an_added_graph():
+    import pyoxigraph as ox
+
+    store = KGStore()
+    b, p, o = ox.BlankNode("b1"), ox.NamedNode("http://example.org/p"), ox.NamedNode("http://example.org/o")
+    assert store.add_graph("http://example.org/g", [ox.Triple(b, p, o)])
+    assert {q.subject for q in store.ox.quads_for_pattern(None, p, o, None)} == {b}

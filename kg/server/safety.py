@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kg.sandbox import structure_count
 from kg.store import PREFIXES
@@ -57,8 +58,10 @@ class UnsafeRequest(ValueError):
     """The request is refused before evaluation; the message says why (HTTP 400)."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One significant token (a named tuple: a request has hundreds, and a frozen dataclass costs ~3x more to
+    make, ~30 % of reading a small lookup)."""
+
     kind: str
     text: str
     start: int

@@ -1,4 +1,5 @@
-"""Entry point of a query worker process: ``python -m kg.server.worker KIND PATH`` (see kg.server.engine)."""
+"""A query worker's entry as a module: ``python -m kg.server.worker KIND PATH [MEMORY_MB SERVER_PID]``. The server
+starts its workers with the same call made without importing Flask (``kg.server.engine._WORKER_START``)."""
 
 from __future__ import annotations
 

@@ -119,11 +119,29 @@ class KGStore:
         with self._write_lock:
             if self.ox.contains_named_graph(graph):
                 return False
-            quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-            quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-            self.ox.extend(quads)
+            self._write_graph(graph, triples)
             self.notify_changed(added=triples)
             return True
+
+    def _write_graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        """One transaction holding the graph and its share of the union, made without a Python object per quad.
+
+        The triples are serialised once as N-Triples (in Rust), the named-graph copy is the same lines with the
+        graph's name put before each line's final `` .`` (N-Triples escapes every line break inside a term, so
+        a line ends only there), and ``Store.load`` parses both in one transaction. Making two ``Quad`` objects
+        per triple for ``extend`` held the interpreter lock ~10x longer (``benchmarks/bench_store.py``), time the
+        build thread wants while the store is written on a thread of its own (``kg.pipeline``). Blank nodes and
+        triple terms would not keep their identity through a parse, so a graph whose text may hold one (``_:``
+        or ``<<`` anywhere, a literal's text included) is written quad by quad as before.
+        """
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        if text and b"_:" not in text and b"<<" not in text:
+            named = text.replace(b" .\n", f" {graph} .\n".encode())
+            self.ox.load(text + named, format=ox.RdfFormat.N_QUADS)
+            return
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        self.ox.extend(quads)
 
     def remove_graph(self, graph_iri: str) -> int:
         """Remove one source's graph, and from the union every triple no other graph still states.
