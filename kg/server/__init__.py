@@ -89,7 +89,9 @@ def create_app(store: KGStore, config: ServerConfig | None = None) -> Flask:
 
     config = config or ServerConfig()
     read_only = config.read_only if config.read_only is not None else config.update_token is None
-    if getattr(store, "remote", False):  # a SPARQL server evaluates the queries (kg.server.remote); checks stay here
+    from kg.store.remote import RemoteStore
+
+    if isinstance(store, RemoteStore):  # a SPARQL server evaluates the queries (kg.server.remote); checks stay here
         from kg.server.remote import RemoteEngine
 
         engine: object = RemoteEngine(store)
