@@ -135,8 +135,8 @@ def test_installed_wheel_builds_validates_and_serves_from_an_empty_folder(venv, 
         assert found["results"][0]["label"] == "Houthis"  # the search page and its index, from the wheel
         page = requests.get(url + "/search", params={"q": "houthi"}, headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "/id/group/houthis" in page.text
-        workers = [p for p in psutil.Process(server.pid).children(recursive=True) if "kg.server.worker" in
-                   " ".join(p.cmdline())]
+        workers = [p for p in psutil.Process(server.pid).children(recursive=True)
+                   if "worker_main" in " ".join(p.cmdline())]  # kg.server.engine._WORKER_START
         assert len(workers) == 2
         for worker in workers:  # the query workers found the installed kg on their own
             assert "PYTHONPATH" not in worker.environ()
