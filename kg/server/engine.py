@@ -89,6 +89,16 @@ def _cache_key(job: QueryJob) -> tuple:
             job.max_rows)
 
 
+def bounded_text(job: QueryJob) -> tuple[str, bool]:
+    """The job's text, a SELECT in a result format bounded to ``max_rows + 1`` solutions where that is safe
+    (:mod:`kg.server.rowcap`); and whether it was."""
+    if job.max_rows is not None and job.fmt in RESULT_FORMATS:
+        bounded = cap_select(job.text, job.max_rows)
+        if bounded is not None:
+            return bounded, True
+    return job.text, False
+
+
 def run_job(store: KGStore, job: QueryJob) -> Outcome:
     """Evaluate one job; every failure becomes an answer with a status (the worker must survive it).
 
@@ -97,11 +107,7 @@ def run_job(store: KGStore, job: QueryJob) -> Outcome:
     afterwards; a text that cannot be bounded safely is counted row by row instead.
     """
     started = time.perf_counter()
-    text, capped = job.text, False
-    if job.max_rows is not None and job.fmt in RESULT_FORMATS:
-        bounded = cap_select(job.text, job.max_rows)
-        if bounded is not None:
-            text, capped = bounded, True
+    text, capped = bounded_text(job)
     try:
         try:
             body = _evaluate(store, job, text, capped)

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import time
 
-from kg.query import RESULT_FORMATS, QueryError, evaluate
-from kg.server.engine import Outcome, QueryJob
-from kg.server.rowcap import cap_select
+from kg.query import QueryError, evaluate
+from kg.server.engine import Outcome, QueryJob, bounded_text
 from kg.store import StoreError
 from kg.store.remote import RemoteStore, RemoteTimeout
 
@@ -32,11 +31,7 @@ class RemoteEngine:
     def run(self, job: QueryJob, timeout: float) -> Outcome:
         started = time.perf_counter()
         store = self.store.with_timeout(timeout)
-        text, capped = job.text, False
-        if job.max_rows is not None and job.fmt in RESULT_FORMATS:
-            bounded = cap_select(job.text, job.max_rows)
-            if bounded is not None:
-                text, capped = bounded, True
+        text, capped = bounded_text(job)
         try:
             # kg.query is annotated with the embedded store; on a remote one it uses only the GraphStore interface
             body = evaluate(store, text, job.fmt,  # type: ignore[arg-type]
