@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -22,3 +23,10 @@ def serving(app, threads: int = 4) -> Iterator[str]:
     finally:
         server.close()
         close_app(app)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a server the test starts in another process)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -18,17 +18,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from serving import free_port
 
 from kg.config import REPO_ROOT
 
 RECIPE = REPO_ROOT / "docs" / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(url: str, seconds: float = 60) -> None:
@@ -48,7 +43,7 @@ def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("proxy")
     data = tmp / "g.nq"
     data.write_text("<http://e/s> <http://e/p> <http://e/o> <http://e/g> .\n", encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port),
                              "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "TMPDIR": str(tmp)})
@@ -100,7 +95,7 @@ def test_kg_serve_answers_while_150_slow_clients_hang(served):
 
 def test_the_nginx_recipe_holds_slow_clients_and_passes_requests_through(served, tmp_path):
     assert Path(NGINX).is_file(), "nginx is needed for the proxy recipe test: apt-get install -y nginx"
-    listen = _free_port()
+    listen = free_port()
     conf = (RECIPE.read_text(encoding="utf-8").replace("PREFIX", str(tmp_path))
             .replace("LISTEN", f"127.0.0.1:{listen}").replace("UPSTREAM", f"127.0.0.1:{served}")
             .replace("SERVER_NAME", "localhost"))

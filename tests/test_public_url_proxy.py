@@ -6,24 +6,18 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import requests
+from serving import free_port
 
 from kg.config import DEFAULT_BASE, REPO_ROOT
 
 RECIPE = REPO_ROOT / "docs" / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _crawler():
@@ -49,7 +43,7 @@ def test_kg_serve_behind_the_nginx_recipe_at_its_public_url(tmp_path, seed_store
     data = tmp_path / "seeds.nq"
     with open(data, "wb") as handle:
         seed_store.export("nquads", handle)
-    listen, upstream = _free_port(), _free_port()
+    listen, upstream = free_port(), free_port()
     public = f"http://127.0.0.1:{listen}/"
     server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(upstream),
                                "--workers", "1", "--public-url", public], stdout=subprocess.PIPE,

@@ -15,7 +15,6 @@ import gc
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,18 +24,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from serving import free_port
 
 from kg.config import DEFAULT_BASE, REPO_ROOT
 from kg.store import KGStore
 
 TOKEN = "crash-token-3e1"
 PER_DOC = 40  # triples each document's graph holds
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ServeProcess:

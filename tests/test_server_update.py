@@ -13,7 +13,7 @@ import time
 
 import pytest
 import requests
-from serving import serving
+from serving import free_port, serving
 from test_server_http import BASE, GRAPH_A, GRAPH_B, TRIG, make_store
 
 from kg.config import REPO_ROOT
@@ -93,12 +93,6 @@ def test_insert_delete_and_drop_keep_the_union_a_set(writable):
     assert ask(url, f"ASK {{ <{BASE}event/e1> ckg:perpetrator ?x }}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _pump(stream, lines) -> None:
     """Every line of ``stream`` onto ``lines``, then None at its end."""
     for line in stream:
@@ -117,7 +111,7 @@ def _start_serving(data, attempts: int = 3, deadline: float = 180.0):
 
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     for _ in range(attempts):
-        port = _free_port()
+        port = free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--workers", "1",
              "--update-token", TOKEN],
@@ -172,8 +166,8 @@ def test_a_port_taken_before_kg_serve_binds_it_costs_one_more_attempt(tmp_path, 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        ports = iter([taken.getsockname()[1], _free_port()])
-        monkeypatch.setattr(sys.modules[__name__], "_free_port", lambda: next(ports))
+        ports = iter([taken.getsockname()[1], free_port()])
+        monkeypatch.setattr(sys.modules[__name__], "free_port", lambda: next(ports))
         proc, port, _lines, _seen = _start_serving(data)
         try:
             assert port != taken.getsockname()[1]

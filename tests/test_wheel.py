@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -22,6 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
+from serving import free_port
 
 from kg import resources
 from kg.config import REPO_ROOT
@@ -95,12 +95,6 @@ def test_the_wheel_carries_every_data_file(wheel):
     assert sorted(wanted - names) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_installed_wheel_builds_validates_and_serves_from_an_empty_folder(venv, tmp_path):
     bin_dir = venv / "bin"
     folder = tmp_path / "empty"
@@ -114,7 +108,7 @@ def test_installed_wheel_builds_validates_and_serves_from_an_empty_folder(venv, 
     checked = _run([str(bin_dir / "kg"), "validate"], cwd=folder)
     assert checked.stdout.strip().splitlines()[-1] == "valid", checked.stdout
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port), "--workers", "2"], cwd=folder,
                               env=_clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"

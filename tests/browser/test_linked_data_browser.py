@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -21,17 +20,12 @@ import pytest
 import requests
 
 from kg.config import REPO_ROOT
+from tests.serving import free_port
 
 pytestmark = pytest.mark.browser
 
 EXTERNAL = REPO_ROOT / "tests" / "external"
 NODE = shutil.which("node") or "/usr/bin/node"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +52,7 @@ def trifid(kg_public):
     assert (EXTERNAL / "node_modules" / "trifid-core").is_dir(), (
         "Trifid is needed for this test: npm ci --prefix tests/external")
     assert Path(NODE).is_file(), "node is needed for Trifid (apt-get install -y nodejs npm)"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATASET_BASE_URL": kg_public, "SPARQL_ENDPOINT_URL": kg_public + "sparql",
            "SPARQL_ENDPOINT_USERNAME": "", "SPARQL_ENDPOINT_PASSWORD": ""}
     proc = subprocess.Popen([NODE, str(EXTERNAL / "trifid.mjs"), str(port)], cwd=EXTERNAL, env=env,
