@@ -191,6 +191,14 @@ def test_disputed_regions_and_seas_are_places(nlp):
     assert found["Red Sea"]._.kg["kind"] == "region"  # the sea, not a Sudanese province
 
 
+def test_a_regions_adjective_names_no_state(nlp):
+    """"Latin American" or "North American" is a region's adjective, not "American"; a state's own
+    two-word demonym still names it."""
+    doc = nlp("Latin American and North American leaders met Middle Eastern and South African envoys.")
+    states = {e.text for e in doc.ents if e.label_ == "State"}
+    assert states == {"South African"}, states
+
+
 def test_province_named_like_a_sea_after_state_word(nlp):
     doc = nlp("Drones hit Port Sudan, capital of Sudan's Red Sea state, on Monday.")
     red_sea = next(e for e in doc.ents if e.text == "Red Sea")
