@@ -43,6 +43,7 @@ def test_ner_errors_corrected_by_gazetteer(nlp):
         ("A Sudanese army spokesman denied the report.", "Sudanese", "SD"),
         ("Washington imposed new sanctions on Caracas officials.", "Washington", "US"),
         ("Officials in the Islamic Republic denied it.", "the Islamic Republic", "IR"),
+        ("State TV blamed an attack by Zionist regime fighters.", "Zionist regime", "IL"),  # state-media epithet
     ],
 )
 def test_states_by_name_demonym_and_capital_metonymy(nlp, text, surface, iso2):
