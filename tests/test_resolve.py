@@ -129,6 +129,31 @@ def test_the_same_unknown_village_is_the_same_territory():
     assert other.iris["e"] != one.iris["e"]
 
 
+def _unclaimed_attack(name, place, killed, state=None):
+    """An undated report naming no attacker: an attack at ``place`` (a region no State is known for
+    unless ``state`` is given) that killed ``killed``."""
+    b = DocBuilder(name, [f"An attack in {place} killed {killed} people."], published=None)
+    b.ent("v", "Place", place)
+    b.event("e", "Attack", [], "attack", 0)
+    b.fact("e", "location", "v", 0).fact("e", "killed", str(killed), 0, key=False)
+    if state:
+        b.ent("s", "State", state).fact("e", "location", "s", 0)
+    return b.extraction()
+
+
+def test_unclaimed_reports_of_one_toll_at_one_disputed_place_are_one_attack():
+    """Reports that name no attacker and no day meet by their place when it has no State, and the same
+    toll there makes them one attack, also when one report names the State; another toll stays apart."""
+    resolver = Resolver(BASE)
+    one = resolver.resolve(_unclaimed_attack("k1.txt", "Wadi Sirr", 26))
+    two = resolver.resolve(_unclaimed_attack("k2.txt", "Wadi Sirr", 26))
+    with_state = resolver.resolve(_unclaimed_attack("k3.txt", "Wadi Sirr", 26, state="India"))
+    other = resolver.resolve(_unclaimed_attack("k4.txt", "Wadi Sirr", 3))
+    assert two.iris["e"] == one.iris["e"] == with_state.iris["e"]
+    assert any("same toll" in e for e in two.explanations)
+    assert other.iris["e"] != one.iris["e"]
+
+
 def test_different_diplomatic_types_stay_apart():
     b = DocBuilder("z.txt", ["Pakistan recalled its envoy and expelled Iran's ambassador on January 17."])
     b.ent("pk", "State", "Pakistan").ent("ir", "State", "Iran")

@@ -58,7 +58,7 @@ def known_records(store, base: str) -> list[KnownEntity | KnownEvent]:
         elif other.startswith(GEONAMES):
             entities[node].ids["geonames"] = other[len(GEONAMES):].strip("/")
     for node, pred, obj in _rows(store, """SELECT ?s ?p ?o WHERE { VALUES ?p { ckg:affiliation ckg:partOf ckg:locatedIn
-            ckg:perpetrator ckg:actor ckg:target ckg:recipient ckg:location ckg:date } ?s ?p ?o }"""):
+            ckg:perpetrator ckg:actor ckg:target ckg:recipient ckg:location ckg:date ckg:killed } ?s ?p ?o }"""):
         prop = pred[len(ns):]
         if node in entities and prop in ("affiliation", "partOf"):
             entities[node].affiliations.add(obj)
@@ -75,6 +75,9 @@ def known_records(store, base: str) -> list[KnownEntity | KnownEvent]:
             elif prop == "date":
                 with contextlib.suppress(ValueError):
                     event.dates.add(date.fromisoformat(obj[:10]))
+            elif prop == "killed":
+                with contextlib.suppress(ValueError):
+                    event.killed.add(int(obj))
     # the affiliated States of principals take part in blocking, as when the node was resolved
     for event in events.values():
         for p in list(event.principals):

@@ -13,14 +13,14 @@ The rule (weights and thresholds in ``data/coref.json``):
   State it targeted); disjoint non-state targets (attacks) or disjoint recipients (diplomatic
   actions); for diplomatic actions, no specific type in common (a recall is not an expulsion).
 * **Score** of the agreeing evidence: same date 3 (or near date 2), same territory 2, same
-  target/recipient 2, same specific location 1 (and 2 more when neither side knows the territory:
+  target/recipient 2, the same death toll 2, same specific location 1 (and 2 more when neither side knows the territory:
   a village missing from the gazetteer), a specific type in common 1. The best node wins
   if it reaches the threshold: 3 when both are dated, else 2 - so an undated mention ("on Thursday"
   in an article with no date) joins the dated node when perpetrator plus territory or target agree.
 * **Unattributed**: a report naming no perpetrator meets an attributed node only on the same day
   with strong agreement (``threshold.unattributed``); two reports that both name none and are not
-  both dated are looked up by territory and merge only with the same territory, target and type or
-  place (``threshold.unattributed_undated``).
+  both dated are looked up by territory (or by place, for a region no State is known for) and merge
+  only with the same territory, target, toll and type or place (``threshold.unattributed_undated``).
 * **Ambiguity**: if an undated mention fits several nodes equally well, it is not merged (a new
   node is made) rather than guessing. Within one document each node takes at most one mention,
   because the extractor has already merged the mentions of one document.
@@ -59,6 +59,7 @@ class Mention:
     territories: set[str]
     dates: set[date]
     window: tuple[date, date] | None = None  # when the event can have happened (publication date)
+    killed: set[int] = field(default_factory=set)  # death tolls this report gives
     reasons: list[str] = field(default_factory=list)
 
 
@@ -110,10 +111,12 @@ class EventIndex:
             if not p and m.dates:
                 continue  # a dated report naming no attacker meets others by its day (below)
             if not p:
-                # an undated report naming no attacker: only other such reports of the same territory,
-                # scored strictly (match)
+                # an undated report naming no attacker: only other such reports of the same territory or
+                # place (a disputed region has no territory), scored strictly (match)
                 for t in m.territories:
                     found |= self._bounded(self.by_territory.get((*block, t), set()), m)
+                for place in m.locations - m.territories:
+                    found |= self._bounded(self.by_location.get((*block, place), set()), m)
                 continue
             for t in m.territories:
                 found |= self._bounded(self.by_territory.get((*block, t), set()), m)
@@ -194,10 +197,13 @@ class EventIndex:
             parts.append((weights["same_territory"], "same territory") if m.territories & territories
                          else (None, "different territory"))
         parts += [self._party_score(m, node), self._type_score(m, node)]
+        if m.killed & node.killed:  # the same toll (tolls that differ are no conflict: reports revise them)
+            parts.append((weights["same_toll"], "same toll"))
         if self._places(m.locations - m.territories) & self._places(node.locations - territories):
             parts.append((weights["same_location"], "same location"))  # the same place, or one inside the other
-            if not (m.territories or territories):
-                # a village the gazetteer does not know: the same place is the same territory, whichever it is
+            if not (m.territories and territories):
+                # a village the gazetteer does not know, a disputed region (one side, or neither, knows its
+                # State): the same place is the same territory, whichever it is
                 parts.append((weights["same_territory"], "same place of unknown territory"))
         score, why = 0, []
         for value, reason in parts:

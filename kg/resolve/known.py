@@ -32,3 +32,4 @@ class KnownEvent:
     targets: set[str] = field(default_factory=set)  # target / recipient IRIs
     locations: set[str] = field(default_factory=set)
     dates: set[date] = field(default_factory=set)
+    killed: set[int] = field(default_factory=set)  # death tolls the sources gave (attacks)

@@ -157,6 +157,7 @@ class Resolver:
         targets = objects(OTHER[event.category])
         locations = objects("location")
         dates = {d for f in facts if f.predicate == "date" and (d := _as_date(f.object))}
+        killed = {int(f.object) for f in facts if f.predicate == "killed" and str(f.object).isdigit() and int(f.object)}
         window = None
         if extraction.publication_date:
             days = coref_rules()["undated_window_days"]
@@ -165,7 +166,7 @@ class Resolver:
         mention = Mention(key=event.key, category=event.category, types=types, principals=principals,
                           targets=targets, target_states=targets & self.events.states, locations=locations,
                           territories=self._territories(locations, targets, event.category), dates=dates,
-                          window=window)
+                          window=window, killed=killed)
         iri, why = self.events.match(mention, taken)
         if iri is None:
             states_ = self.events.states  # a State reads best in the IRI: the army's strike is Pakistan's
@@ -183,6 +184,7 @@ class Resolver:
         node.targets |= targets
         node.locations |= locations
         node.dates |= dates
+        node.killed |= killed
         self.events.add(node, mention.territories)
         return iri
 
