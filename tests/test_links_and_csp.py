@@ -160,3 +160,31 @@ def test_source_page_has_headline_publisher_date_url_and_its_facts(client):
 @pytest.mark.parametrize("name", ["../etc/passwd", "a b", "x.rq"])
 def test_canned_page_names_stay_refused(client, name):
     assert client.get("/queries/" + quote(name, safe=""), headers=BROWSER).status_code == 404
+
+
+def test_every_page_reachable_by_links_is_safe_and_has_the_csp(client):
+    """Not only the listed pages: every HTML page reachable from them by this site's links (entity, source,
+    graph, statement, canned and format pages), so a page added later is checked without being listed."""
+    from urllib.parse import urljoin, urlsplit
+
+    queue, seen, checked = list(PAGES), set(), 0
+    while queue and checked < 500:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        r = client.get(path, headers=BROWSER)
+        if r.mimetype != "text/html":
+            continue
+        checked += 1
+        policy = {d.split()[0]: d.split()[1:] for d in r.headers.get("Content-Security-Policy", "").split(";")
+                  if d.strip()}
+        assert policy.get("script-src") == ["'self'"], path
+        page = parse(r.get_data(as_text=True))
+        assert [u for u in page.urls if not safe_url(u[2])] == [] and page.handlers == [], path
+        assert page.inline_scripts == [], path
+        for tag, _, value in page.urls:
+            target = urlsplit(urljoin("http://localhost" + path, value))
+            if tag == "a" and target.netloc == "localhost" and not target.path.startswith("/assets"):
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    assert checked > len(PAGES) and {"/id/graph/doc-c", "/id/document/doc-b"} <= seen, sorted(seen)

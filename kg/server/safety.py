@@ -16,10 +16,10 @@ over a long run, and ``\\U`` escapes beyond Unicode are left for the engine to r
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from kg.sandbox import structure_count
 from kg.store import PREFIXES
 
 _PN_CHARS_BASE = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f" \
@@ -110,10 +110,19 @@ def _classify(run: str, start: int) -> list[Token]:
     return out
 
 
+#: The longest one reading may take (inspect reads a text with \u escapes twice). The token bound keeps
+#: reading short on an idle machine; this keeps it short on a busy one, where a token costs 2-3x more.
+MAX_READ_SECONDS = 0.75
+
+
 def tokens(text: str) -> list[Token]:
     """Significant tokens (no whitespace or comments) of a query or update."""
     out: list[Token] = []
-    for m in TOKEN.finditer(text):
+    started = time.perf_counter()
+    for step, m in enumerate(TOKEN.finditer(text), 1):
+        if not step & 0x1FFF and time.perf_counter() - started > MAX_READ_SECONDS:
+            raise UnsafeRequest(f"the request is too large to read in time (over {MAX_READ_SECONDS} s); split it "
+                                "or shorten its VALUES lists")
         kind = m.lastgroup
         if kind == "run":
             out.extend(_classify(m.group(), m.start()))
@@ -141,13 +150,22 @@ def _resolve(token: Token, prefixes: dict[str, str]) -> str:
     raise UnsafeRequest(f"cannot resolve the graph name {token.text}")
 
 
-MAX_TOKENS = 150_000
+# 4-10 us a token, twice for a text with \u escapes: 100,000 is 0.8-2 s (MAX_READ_SECONDS cuts a slow reading
+# short); the longest real texts (an article's INSERT DATA: 26,000 for 459 triples) stay far below it
+MAX_TOKENS = 100_000
+_NAME_OR_SPACE = re.compile(r"[" + _PN_CHARS + r".:\s]+")
 
 
 def _token_bound(text: str) -> int:
-    """An upper bound on the tokens of ``text``, counted in C (``str.count``/``split``) before tokenising in
-    Python (~4 us a token), so the time spent reading a request before the time limit applies is bounded."""
-    return len(text.split()) + structure_count(text) + text.count('"') + text.count("'")
+    """An upper bound on the tokens of ``text``, made in C (``re.sub``, ``split``, ``count``) before tokenising
+    in Python (4-10 us a token), so the time spent reading a request before the time limit applies is bounded.
+
+    Every token but a name run starts with a character that is neither a name character nor a space; a name
+    run starts a word of ``split`` or follows such a token; each trailing dot of a run is a token. Counting
+    brackets, operators and quotes alone missed the other one-character tokens (``\\``, ``@``, ``~``, a ``%``
+    with no hex digits): 1 MB of backslashes was a million tokens, 3 s of reading under any ``--timeout``."""
+    others = len(_NAME_OR_SPACE.sub("", text))
+    return len(text.split()) + 2 * others + text.count(".")
 
 
 def inspect(text: str) -> RequestShape:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,29 @@ bp = Blueprint("sparql", __name__)
 # process (~0.1 ms for a query with the usual prologue); dashboards and canned queries repeat texts.
 # Refused texts raise, and lru_cache does not keep exceptions, so they are inspected every time.
 _inspect = lru_cache(maxsize=1024)(inspect)
+# Reading a text is Python work in the request thread, under the interpreter lock every request shares: a
+# 1 MB text within the token bound takes 1-2.5 s to read, and eight at once took 17 s each. So long texts are
+# read one at a time, and one that waits longer than --queue-wait for its turn gets the 503 a busy worker pool
+# gives; short texts (most of them, and every canned query) never wait.
+LONG_TEXT = 100_000
+_reading_long = threading.BoundedSemaphore(1)
+BUSY_READING = "the server is busy reading another long query; try again shortly"
+
+
+class BusyReading(Exception):
+    """Another long text is being read and this one waited its --queue-wait (HTTP 503)."""
+
+
+def _read(text: str, wait: float):
+    """The shape of ``text`` (:func:`inspect`), long texts one at a time."""
+    if len(text) <= LONG_TEXT:
+        return _inspect(text)
+    if not _reading_long.acquire(timeout=wait):
+        raise BusyReading(BUSY_READING)
+    try:
+        return _inspect(text)
+    finally:
+        _reading_long.release()
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -162,9 +186,11 @@ def answer(state, text: str, params: dict[str, list[str]], accept: str | None, f
     config = state.config
     try:
         check_structure(text)
-        shape = _inspect(text)
+        shape = _read(text, config.queue_wait)
     except (UnsafeRequest, TooComplex) as exc:
         return _refusal(str(exc), 400)
+    except BusyReading as exc:
+        return _refusal(str(exc), 503)
     if shape.is_update:
         return _refusal("this is a SPARQL Update: send it as 'update=' or application/sparql-update with POST", 400)
     offers = negotiation.RESULT_FORMATS if shape.form in ("SELECT", "ASK", None) else negotiation.GRAPH_FORMATS
