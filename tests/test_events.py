@@ -489,6 +489,13 @@ def test_a_described_group_is_not_the_group_named_before(nlp):
     assert other is not None and "boko haram" not in other.get("perpetrator", set()), other
 
 
+def test_coming_under_attack_makes_the_subject_the_target(nlp):
+    hit = find(summary(run(nlp, "A convoy of the Nigerien army came under attack near Tillaberi on Sunday, "
+                                 "March 2, 2025.")), category="Attack", location="tillaberi")
+    assert hit is not None and "niger" in hit["target"], hit
+    assert not summary(run(nlp, "The minister came under attack from critics on Monday.")), "figurative use"
+
+
 def test_one_call_told_from_both_sides_is_one_communication(nlp):
     events = summary(run(nlp, "Kenyan Foreign Minister Musalia Mudavadi phoned his Somali counterpart on Monday. "
                               "Somali Foreign Minister Ahmed Moallim Fiqi told his Kenyan counterpart that the "
