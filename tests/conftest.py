@@ -85,3 +85,12 @@ def listener():
     watch = Listener()
     yield watch
     watch.sock.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The build fuzzers' table of cases and outcomes (tests/build_tally.py), when they ran."""
+    import sys
+
+    tally = sys.modules.get("build_tally")
+    if tally is not None:
+        tally.report(terminalreporter.write_line)

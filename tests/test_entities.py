@@ -213,6 +213,20 @@ def test_affiliation_from_group_before_title_and_default_state(index_of):
     assert facts(index, kiprono.key, "affiliation") == [by_name(index, "Kenya").key]
 
 
+def test_affiliation_from_the_names_apposition_before_other_states(index_of):
+    index = index_of("Nigeria accused Chad of the raid. Musa Bello, a spokesman for the Cameroonian president, "
+                     "rejected the claim.")
+    bello = by_name(index, "Musa Bello")
+    assert facts(index, bello.key, "affiliation") == [by_name(index, "Cameroon").key]
+
+
+def test_states_inside_the_quoted_words_are_not_the_speakers(index_of):
+    index = index_of('Chile protested on Monday. "Peru has violated the treaty," foreign ministry spokesman '
+                     'Ana Rojas told reporters in Santiago, adding that Chile would respond.')
+    rojas = by_name(index, "Ana Rojas")
+    assert by_name(index, "Peru").key not in facts(index, rojas.key, "affiliation")
+
+
 def test_international_office_gets_no_state(index_of):
     index = index_of("Syria said the strike killed 40. United Nations Secretary-General Ana Ferreira condemned it.")
     ferreira = by_name(index, "Ana Ferreira")

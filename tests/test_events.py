@@ -478,6 +478,17 @@ def test_description_of_the_named_group_of_the_article_is_that_group(nlp):
     assert not [r for r in extraction.entities if r.name == "Kachin rebels"]
 
 
+def test_a_described_group_is_not_the_group_named_before(nlp):
+    """"The group" refers back; "a Kenyan militant group" describes someone else and is not resolved
+    to the last group the text named."""
+    told = ("Boko Haram fired mortars at a base in Maiduguri on Monday, the army said. {} attacked a "
+            "police post in Kolofata on Tuesday, killing two officers.")
+    back = find(summary(run(nlp, told.format("The group"))), category="Attack", killed=2)
+    assert back is not None and "boko haram" in back["perpetrator"], back
+    other = find(summary(run(nlp, told.format("A little-known militant group"))), category="Attack", killed=2)
+    assert other is not None and "boko haram" not in other.get("perpetrator", set()), other
+
+
 def test_one_call_told_from_both_sides_is_one_communication(nlp):
     events = summary(run(nlp, "Kenyan Foreign Minister Musalia Mudavadi phoned his Somali counterpart on Monday. "
                               "Somali Foreign Minister Ahmed Moallim Fiqi told his Kenyan counterpart that the "

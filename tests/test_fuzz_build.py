@@ -6,8 +6,8 @@ visible line (no raw control character); and a good article is never lost: the p
 beside the generated input, and the generated article itself wherever only its *name* or *metadata*
 is hostile, are in the written graph.
 
-Categories (examples per test: 40 in the default run; names, JSONL metadata and manifest values 500 more
-each with ``-m slow``):
+Categories (examples per test: 40 in the default run; names, JSONL metadata, manifest values and encodings
+500 more each with ``-m slow``):
 
 * file names: unicode, rich markup, newlines and escape sequences, 200-250 bytes long, bytes that are
   not UTF-8, with every suffix; and folder names of the same kinds;
@@ -15,7 +15,9 @@ each with ``-m slow``):
 * JSONL records whose fields (id, text, url, title, publisher, date, others) hold any JSON value;
 * encodings: the article in 14 codecs, with or without a BOM, and random bytes, as .txt, .html, .jsonl.
 
-Builds run in this process (``cli_runner.invoke``) with the session's spaCy pipeline.
+Builds run in this process (``cli_runner.invoke``) with the session's spaCy pipeline. Every case is
+tallied (``tests/build_tally.py``): the run ends with a table of the cases per category, what they held
+(JSON types, codecs, markup and control characters in names) and what the build did with them.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
+from build_tally import json_kind, tally
 from cli_runner import assert_printable, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -127,8 +131,22 @@ def _names_case(nlp, name: str, as_folder: bool) -> None:
             target = corpus / name
         target.write_text(content_for(target.name), encoding="utf-8")
         ids, run = check_build(nlp, [corpus], work)
-        if is_article_name(target.name):  # only its name is hostile: it must be built (HTML text differs)
+        article = is_article_name(target.name)
+        tally("names (unicode, markup, controls, long)", run.lines, len(ids) == 2 if article else None,
+              name_features(name, as_folder, article))
+        if article:  # only its name is hostile: it must be built (HTML text differs)
             assert len(ids) == 2, f"{target.name!r} was lost:\n{run.stderr}"
+
+
+def name_features(name: str, as_folder: bool, article: bool) -> list[str]:
+    """What a generated name held, for the tally."""
+    features = ["folder name" if as_folder else "file name"]
+    features += ["article suffix"] if article else ["not an article's name"]
+    features += ["markup"] * ("[" in name or "]" in name)
+    features += ["control or direction chars"] * any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+    features += ["non-ASCII"] * (not name.isascii())
+    features += [">= 150 bytes"] * (len(os.fsencode(name)) >= 150)
+    return features
 
 
 @FAST
@@ -158,19 +176,40 @@ def test_file_names_that_are_not_utf8_build(nlp, raw):
             return
         (corpus / name).write_text(content_for(name), encoding="utf-8")
         ids, run = check_build(nlp, [corpus], work)
-        if is_article_name(name):
+        article = is_article_name(name)
+        tally("names (bytes that are not UTF-8)", run.lines, len(ids) == 2 if article else None,
+              ["article suffix" if article else "not an article's name"]
+              + ["not UTF-8"] * (os.fsencode(name) != name.encode("utf-8", "surrogatepass")))
+        if article:
             assert len(ids) == 2, run.stderr
 
 
 # -- manifest values --------------------------------------------------------------------------------
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40)
-    | st.sampled_from(["http://[::1", "http://x/%zz", "javascript:alert(1)", "https://ok.example/a", "0001-01-01",
-                       "2024-13-45", "2024-01-12", "2024-01-12T10:00:00Z", "9999-12-31", "", " ", "\ud800",
-                       "[/]", "\x1b[31m", "x" * 5_000]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-    max_leaves=6,
-)
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+HOSTILE_VALUES = st.sampled_from([
+    "http://[::1", "http://x/%zz", "javascript:alert(1)", "https://ok.example/a", "http://a b/", "0001-01-01",
+    "2024-13-45", "2024-01-12", "2024-01-12T10:00:00Z", "9999-12-31", "", " ", "\ud800", "[/]", "\x1b[31m",
+    "x" * 5_000])
+STRINGS = st.text(max_size=40) | HOSTILE_VALUES
+
+
+def _nest(inner):
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+
+
+CONTAINERS = _nest(st.recursive(SCALARS | STRINGS, _nest, max_leaves=5))  # a list or an object, maybe nested
+
+
+@st.composite
+def json_values(draw) -> object:
+    """Any JSON value, a string half the time (the hostile URLs and dates among them: st.recursive alone
+    drew containers for nine values in ten, so the string checks were hardly reached)."""
+    kind = draw(st.sampled_from(["hostile", "text", "scalar", "container"]))
+    return draw({"hostile": HOSTILE_VALUES, "text": st.text(max_size=40), "scalar": SCALARS,
+                 "container": CONTAINERS}[kind])
+
+
+JSON_VALUES = json_values()
 FIELDS = ("url", "title", "publisher", "date")
 
 
@@ -191,6 +230,8 @@ def _manifest_case(nlp, values: dict) -> None:
         rows = [{"file": "good.txt", "date": "2024-01-12"}, {"file": "a.txt", **values}]
         manifest.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
         ids, run = check_build(nlp, [corpus], work, "--manifest", str(manifest))
+        tally("manifest values (JSONL manifest, every JSON type)", run.lines, sha(ARTICLE) in ids,
+              [json_kind(v) for v in values.values()])
         assert sha(ARTICLE) in ids and not any(line.startswith("skipped") for line in run.lines), run.stderr
         row = re.compile(r"warning m\.jsonl:2 \(a\.txt\): (\w+) dropped")
         warned = {m.group(1) for line in run.lines if (m := row.match(line))}
@@ -215,7 +256,18 @@ def test_csv_manifest_values_of_any_text(nlp, cells):
             writer = csv.writer(handle)
             writer.writerows([["file", *FIELDS], ["good.txt", "", "", "", ""], ["a.txt", *cells]])
         ids, run = check_build(nlp, [corpus], work, "--manifest", str(manifest))
+        tally("manifest values (CSV manifest, any text)", run.lines, sha(ARTICLE) in ids,
+              [text_feature(cell) for cell in cells])
         assert sha(ARTICLE) in ids, run.stderr
+
+
+def text_feature(cell: str) -> str:
+    """The one thing the tally says of a generated text value."""
+    if not cell.strip():
+        return "blank"
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in cell):
+        return "control chars"
+    return "ASCII text" if cell.isascii() else "non-ASCII text"
 
 
 # -- JSONL fields -----------------------------------------------------------------------------------
@@ -232,23 +284,36 @@ def test_jsonl_fields_of_every_json_type(nlp, record):
         lines = [json.dumps({"id": "good", "text": GOOD}), json.dumps(record)]
         feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
         ids, run = check_build(nlp, [feed], work)
+        tally("JSONL field values (every JSON type)", run.lines,
+              sha(ARTICLE) in ids if record.get("text") == ARTICLE else None, record_features(record))
         if record.get("text") == ARTICLE:  # whatever the other fields hold, this article is built
             assert sha(ARTICLE) in ids, run.stderr
         elif not isinstance(record.get("text"), str) or not record["text"].strip():
             assert any(line.startswith("skipped feed.jsonl:") for line in run.lines), run.stderr
 
 
+def record_features(record: dict) -> list[str]:
+    """Each field of a generated record with its JSON type, for the tally."""
+    return [f"{key}: article" if key == "text" and value == ARTICLE else f"{key}: {json_kind(value)}"
+            for key, value in record.items()]
+
+
 # -- encodings --------------------------------------------------------------------------------------
-CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252", "koi8-r",
-          "shift_jis", "gb18030", "big5", "iso-8859-7", "mac-roman"]
-TEXTS = st.one_of(st.just(ARTICLE), st.just("Le ministre a condamné l'attaque près de Gao. Ελλάδα. Москва. 東京.\n"),
-                  st.text(min_size=1, max_size=200))
+# the codecs the reader tells apart (kg.ingest.readers.decode): an article in one of them comes out as written
+READABLE = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "cp1252"]
+CODECS = [*READABLE, "latin-1", "koi8-r", "shift_jis", "gb18030", "big5", "iso-8859-7", "mac-roman"]
+FIXED_TEXTS = [ARTICLE, "Le ministre a condamné l'attaque près de Gao. Ελλάδα. Москва. 東京.\n"]
+TEXTS = st.one_of(st.sampled_from(FIXED_TEXTS), st.text(min_size=1, max_size=200))
 
 
 @FAST
 @given(codec=st.sampled_from(CODECS), text=TEXTS, suffix=st.sampled_from([".txt", ".html", ".jsonl"]),
        noise=st.one_of(st.none(), st.binary(min_size=1, max_size=300)))
 def test_any_encoding_builds_or_is_skipped_with_a_reason(nlp, codec, text, suffix, noise):
+    _encoding_case(nlp, codec, text, suffix, noise)
+
+
+def _encoding_case(nlp, codec: str, text: str, suffix: str, noise: bytes | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         corpus = work / "in"
@@ -259,8 +324,13 @@ def test_any_encoding_builds_or_is_skipped_with_a_reason(nlp, codec, text, suffi
         data = noise if noise is not None else body.encode(codec, errors="replace")
         (corpus / f"article{suffix}").write_bytes(data)
         ids, run = check_build(nlp, [corpus], work)
+        tally("encodings (random bytes)" if noise is not None else "encodings (a text in a codec)", run.lines,
+              len(ids) == 2, [codec if noise is None else "random bytes", f"as {suffix}"])
         said = [line for line in run.lines if line.startswith("skipped ") and "article" in line]
         assert len(ids) == 2 or said, f"the article was neither built nor named:\n{run.stderr}"
+        if noise is None and codec in READABLE and text in FIXED_TEXTS and suffix != ".html":
+            # built as written (what the codec could not encode became "?"), not refused, not garbled
+            assert sha(text.encode(codec, errors="replace").decode(codec)) in ids, (codec, run.stderr)
 
 
 # -- the soak runs ------------------------------------------------------------------------------------
@@ -284,6 +354,7 @@ def test_soak_jsonl_metadata_never_costs_the_article(nlp, record):
         feed = work / "feed.jsonl"
         feed.write_text(json.dumps({"id": "good", "text": GOOD}) + "\n" + json.dumps(record) + "\n")
         ids, run = check_build(nlp, [feed], work)
+        tally("JSONL field values (every JSON type)", run.lines, sha(ARTICLE) in ids, record_features(record))
         assert sha(ARTICLE) in ids, run.stderr
 
 
@@ -292,3 +363,11 @@ def test_soak_jsonl_metadata_never_costs_the_article(nlp, record):
 @given(values=st.fixed_dictionaries({f: JSON_VALUES for f in FIELDS}))
 def test_soak_manifest_values(nlp, values):
     _manifest_case(nlp, values)
+
+
+@pytest.mark.slow
+@SOAK
+@given(codec=st.sampled_from(CODECS), text=TEXTS, suffix=st.sampled_from([".txt", ".html", ".jsonl"]),
+       noise=st.one_of(st.none(), st.binary(min_size=1, max_size=300)))
+def test_soak_encodings(nlp, codec, text, suffix, noise):
+    _encoding_case(nlp, codec, text, suffix, noise)

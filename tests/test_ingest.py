@@ -95,6 +95,39 @@ def test_encodings(tmp_path: Path):
     assert {d.text for d in docs} == {text}
 
 
+WIDE = ["utf-32", "utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"]
+
+
+@pytest.mark.parametrize("codec", WIDE)
+def test_utf32_and_utf16_without_a_mark_are_read_not_refused_or_garbled(tmp_path: Path, codec):
+    """Found by the encoding fuzzer's tally (tests/build_tally.py): a UTF-16 article without a byte-order
+    mark was refused as binary, and a UTF-32 one with a mark was decoded as UTF-16 and built as text
+    with a NUL between letters (no entity, no event)."""
+    text = "Le ministre a condamné l'attaque près de Gao — Ελλάδα, Москва, 東京.\n"
+    (tmp_path / "a.txt").write_bytes(text.encode(codec))
+    (tmp_path / "feed.jsonl").write_bytes(
+        "".join(json.dumps({"id": n, "text": f"{n}. {text}"}, ensure_ascii=False) + "\n" for n in (1, 2)).encode(codec))
+    docs, skipped = read_all(tmp_path)
+    assert not skipped
+    assert sorted(d.text for d in docs) == [f"1. {text}", f"2. {text}", text]
+
+
+def test_a_wide_feed_line_over_the_limit_is_measured_in_bytes(tmp_path: Path):
+    lines = [json.dumps({"id": "a", "text": ARTICLE}), json.dumps({"id": "big", "text": "w" * 6_000}),
+             json.dumps({"id": "b", "text": ARTICLE.upper()})]
+    (tmp_path / "feed.jsonl").write_bytes(("\n".join(lines) + "\n").encode("utf-32-le"))
+    docs, skipped = read_all(tmp_path, settings=Settings(max_document_bytes=20_000))
+    assert [d.name for d in docs] == ["feed.jsonl:a", "feed.jsonl:b"]
+    assert skipped["feed.jsonl"].startswith(f"too large: {4 * (len(lines[1]) + 1):,} bytes")
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02PNG\x00" * 50, bytes(range(256)) * 8, b"GIF89a\x00\x00" + b"\x10" * 64])
+def test_binary_with_zero_bytes_is_still_refused(tmp_path: Path, data):
+    (tmp_path / "x.txt").write_bytes(data)
+    docs, skipped = read_all(tmp_path)
+    assert not docs and ("binary" in skipped["x.txt"] or "undecodable" in skipped["x.txt"]), skipped
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [

@@ -43,6 +43,7 @@ def test_ner_errors_corrected_by_gazetteer(nlp):
         ("A Sudanese army spokesman denied the report.", "Sudanese", "SD"),
         ("Washington imposed new sanctions on Caracas officials.", "Washington", "US"),
         ("Officials in the Islamic Republic denied it.", "the Islamic Republic", "IR"),
+        ("State TV blamed an attack by Zionist regime fighters.", "Zionist regime", "IL"),  # state-media epithet
     ],
 )
 def test_states_by_name_demonym_and_capital_metonymy(nlp, text, surface, iso2):
@@ -189,6 +190,14 @@ def test_disputed_regions_and_seas_are_places(nlp):
         assert found[name].label_ == "Place", name
     assert found["Nagorno-Karabakh"]._.kg["state"] == "AZ"
     assert found["Red Sea"]._.kg["kind"] == "region"  # the sea, not a Sudanese province
+
+
+def test_a_regions_adjective_names_no_state(nlp):
+    """"Latin American" or "North American" is a region's adjective, not "American"; a state's own
+    two-word demonym still names it."""
+    doc = nlp("Latin American and North American leaders met Middle Eastern and South African envoys.")
+    states = {e.text for e in doc.ents if e.label_ == "State"}
+    assert states == {"South African"}, states
 
 
 def test_province_named_like_a_sea_after_state_word(nlp):

@@ -152,6 +152,23 @@ def test_an_expulsion_of_several_states_envoys_is_one_per_state(nlp):
     assert all("bolivia" in e.get("actor", ()) for e in found), found
 
 
+def test_those_countries_are_the_states_of_the_actors_listed_step(nlp):
+    """A step aimed at "those countries" or at "their diplomats" is aimed at the states the same actor's
+    step named, one step per state."""
+    text = ("Bolivia has severed relations with Chile, Peru and Uruguay, expelling their diplomats and "
+            "withdrawing its own staff from those countries.")
+    events = summary(run(nlp, text))
+    for kind in ("EnvoyExpulsion", "EnvoyRecall"):
+        steps = [e for e in events if kind in e["types"]]
+        assert sorted(r for e in steps for r in e.get("recipient", ())) == ["chile", "peru", "uruguay"], events
+        assert all("bolivia" in e["actor"] for e in steps), events
+
+
+def test_those_countries_with_no_listed_step_stay_unnamed(nlp):
+    events = summary(run(nlp, "Bolivia withdrew its own staff from those countries on Monday."))
+    assert [e.get("recipient", set()) for e in events if "EnvoyRecall" in e["types"]] == [set()], events
+
+
 def test_a_wars_running_toll_is_no_attacks_toll(nlp):
     tallies = ("The conflict has left more than 3,000 dead.", "Up to 2,000 people have been killed in the conflict.")
     for tally in tallies:

@@ -73,19 +73,30 @@ class GoldFacts:
     diplomatic_actions: list[GoldEvent] = field(default_factory=list)
     other_facts: list[GoldTriple] = field(default_factory=list)
     path: str = ""
+    _index: tuple | None = field(default=None, repr=False, compare=False)
 
     def entity_named(self, name: str) -> GoldEntity | None:
         """The gold entity a name in an event or fact refers to: by label first, then any name."""
         from kg.eval.names import norm
 
         key = norm(name)
-        for entity in self.entities:
-            if norm(entity.label) == key:
-                return entity
-        for entity in self.entities:
-            if key in {norm(n) for n in entity.names}:
-                return entity
-        return None
+        by_label, by_name = self._name_index()
+        return by_label.get(key) or by_name.get(key)
+
+    def _name_index(self) -> tuple[dict[str, GoldEntity], dict[str, GoldEntity]]:
+        """Entities by normalised label and by any normalised name (the first entity wins, as in a scan),
+        built once: scoring looks names up for every pair of gold and graph events."""
+        from kg.eval.names import norm
+
+        if self._index is None or self._index[0] != len(self.entities):
+            by_label: dict[str, GoldEntity] = {}
+            by_name: dict[str, GoldEntity] = {}
+            for entity in self.entities:
+                by_label.setdefault(norm(entity.label), entity)
+                for n in entity.names:
+                    by_name.setdefault(norm(n), entity)
+            self._index = (len(self.entities), by_label, by_name)
+        return self._index[1], self._index[2]
 
     def names_of(self, name: str) -> set[str]:
         """Every normalised name a reference may match: the gold entity's names, or the name itself."""

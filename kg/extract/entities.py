@@ -382,12 +382,14 @@ class _Builder:
         target = None
         for mention in self.index.mentions:
             if mention.type == "State" and sentence.start_char <= mention.start < span.start_char:
-                target = mention.key
+                if not _quoted(self.doc.text[sentence.start_char:mention.start]):
+                    target = mention.key  # a State inside the words quoted is what was said, not who
             elif mention.type == "Place" and sentence.start_char <= mention.start < span.start_char and self.gaz:
                 # "In Washington, National Security Council spokesman X": the capital's State
                 capital = self.gaz.state_index.get(norm(mention.text))
                 if capital and capital[1] == "capital":
                     target = self.index.add_state(capital[0], self.evidence(span, 0.6)) or target
+        target = self._appositive_state(span) or target
         if target is None:
             target = self._subject_state_before(sentence)
         if target is None:
@@ -401,6 +403,17 @@ class _Builder:
                     target = top
         if target:
             self.index.add_fact(key, "affiliation", target, self.evidence(span, 0.6))
+
+    def _appositive_state(self, span: Span) -> str | None:
+        """'Yahya Rassol, a spokesman for the Iraqi prime minister', 'the North Korean leader's sister, X':
+        the State the name's own apposition names is theirs, before any State told elsewhere in the sentence."""
+        root = span.root
+        own = {t.i for t in root.subtree}
+        words = [t for c in root.children if c.dep_ == "appos" for t in c.subtree]
+        if root.dep_ == "appos":
+            words += [t for t in root.head.subtree if t.i not in own]
+        starts = {t.idx for t in words}
+        return next((m.key for m in self.index.mentions if m.type == "State" and m.start in starts), None)
 
     def _subject_state_before(self, sentence: Span) -> str | None:
         """'Peru went further on Tuesday. Foreign Minister X said ...': the State that is the subject of
@@ -696,6 +709,11 @@ class _Builder:
                     if target:
                         return target
         return None
+
+
+def _quoted(text: str) -> bool:
+    """Whether the end of ``text`` lies inside quotation marks (an odd number of them before it)."""
+    return (text.count('"') + text.count("\u201c") + text.count("\u201d")) % 2 == 1
 
 
 def _clean_name(text: str) -> str:

@@ -40,6 +40,10 @@ class Event:
     only_agents: frozenset[str] | None = None  # one of several per-actor copies (see split_by_actor)
 
     @property
+    def first(self) -> int:
+        return min(m.head.i for m in self.mentions)
+
+    @property
     def last(self) -> int:
         return max(m.head.i for m in self.mentions)
 

@@ -16,6 +16,8 @@
 ``relative_dates`` "the day before" another event, once that event's date is known
 ``reactions``     a diplomatic action about an attack reacts to it and, with no one named, aims at
                   its perpetrator
+``list_recipients`` "withdrew its staff from those countries": the states of the actor's step
+                  aimed at several states
 ``context_recipients`` a condemnation with no one named aims at whoever attacked the actor's state
 ``reaction_dates`` an undated reaction takes the day of the attack it answers
 ``neighbour_dates`` an undated step right after a dated one by the same state takes its day
@@ -309,6 +311,59 @@ def _attacker_of(event: Event, actor_states: set[str], work: Work) -> Role | Non
     return None
 
 
+def _points_to_states(token: Token) -> bool:
+    """A plural word for states that refers to ones already named: "those countries", "the seven
+    nations" (a demonstrative, article or number before a plural state word), or "their" owning an
+    envoy ("expelling their diplomats")."""
+    if token.lower_ == "their" and token.dep_ == "poss":
+        return token.head.lemma_.lower() in W()["envoy_words"] or token.head.lower_ in W()["envoy_words"]
+    if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in W()["state_anaphors"]:
+        return False
+    return any(c.dep_ == "nummod" or (c.dep_ == "det" and c.lower_ in W()["definite"]) for c in token.children)
+
+
+def _own_phrase(head: Token) -> list[Token]:
+    """The words a trigger governs, not those of clauses joined to it (another step's)."""
+    out: list[Token] = []
+    for child in head.children:
+        if child.dep_ not in ("conj", "advcl", "ccomp", "relcl", "parataxis", "xcomp"):
+            out.extend(child.subtree)
+    return out
+
+
+def _state_patients(event: Event, view: EntityView) -> set[str]:
+    return {k for k in event.patients() if view.type_of(k) == "State"}
+
+
+def _listed_step(event: Event, at: int, listed: list[Event], view: EntityView) -> Event | None:
+    """The same actor's step naming several states: the nearest before ``at``, else the first after."""
+    actors = {_principal(k, view) for k in event.agents()}
+    same = [e for e in listed if {_principal(k, view) for k in e.agents()} & actors]
+    before = [e for e in same if e.first < at]
+    if before:
+        return max(before, key=lambda e: e.first)
+    return min(same, key=lambda e: e.first, default=None)
+
+
+def list_recipients(work: Work) -> None:
+    """A step with no named recipient that is aimed at "those countries" is aimed at the states of the
+    same actor's step that named several (:func:`_listed_step`), each with a lower confidence (0.5);
+    steps are split by recipient later where their class says so."""
+    view = work.view
+    steps = [e for e in work.events if e.category == "DiplomaticAction" and e.agents()]
+    listed = [e for e in steps if len(_state_patients(e, view)) >= 2]
+    for event in (e for e in steps if listed and not e.patients()):
+        pointer = next((t for m in event.mentions for t in _own_phrase(m.head) if _points_to_states(t)), None)
+        source = _listed_step(event, pointer.i, listed, view) if pointer is not None else None
+        if pointer is None or source is None:
+            continue
+        actors = {_principal(k, view) for k in event.agents()}
+        first = min(event.mentions, key=lambda m: m.head.i)
+        for key in sorted(_state_patients(source, view), key=lambda k: _first_token(source, k, "patients", view)):
+            if key not in actors:
+                first.patients.append(Role(key, pointer, 0.5))
+
+
 def context_recipients(work: Work) -> None:
     """A reaction with no named recipient is aimed at whoever last attacked the actor's state in this
     article (a weak guess, 0.45); which classes do so is their spec's ``recipient_from_context``."""
@@ -469,6 +524,7 @@ PASSES: list[tuple[str, Callable[[Work], None]]] = [
     ("blame", blamed_attackers),
     ("relative_dates", relative_dates),
     ("reactions", reactions),
+    ("list_recipients", list_recipients),
     ("context_recipients", context_recipients),
     ("reaction_dates", reaction_dates),
     ("neighbour_dates", neighbour_dates),

@@ -223,7 +223,7 @@ def subject_role(subject: Token, view: EntityView, salience: Salience) -> Role |
     key, tok = entity_of_phrase(subject, view)
     if key is not None:
         return Role(key, tok, 0.85)
-    if subject.lower_ in _w("anaphor_heads"):
+    if subject.lower_ in _w("anaphor_heads") and _points_back(subject):
         key = salience.resolve(subject)
         return Role(key, subject, 0.55) if key else None
     owner = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in _w("pronouns")), None)
@@ -231,6 +231,13 @@ def subject_role(subject: Token, view: EntityView, salience: Salience) -> Role |
         key = salience.resolve(owner)  # "the group said its fighters stormed the base": the group
         return Role(key, subject, 0.6) if key else None
     return None
+
+
+def _points_back(noun: Token) -> bool:
+    """Whether an anaphoric noun refers back ("the group", "the militants") rather than describing an
+    actor of its own ("the Palestinian militant group", "a Shiite militia group"): a described noun
+    names someone the text has not necessarily mentioned, so it resolves to no earlier subject."""
+    return not any(c.dep_ in ("amod", "compound", "nmod") for c in noun.children)
 
 
 def prep_objects(token: Token, preps: set[str]) -> Iterator[tuple[str, Token]]:

@@ -35,27 +35,68 @@ class ReadError(Exception):
     """A whole input file cannot be read; the message says why."""
 
 
+# Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+# Without a mark, UTF-32 has a zero byte in one slot of every four (the top byte of a code point) and,
+# for text in the Basic Multilingual Plane, in the next one too; UTF-16 text in a Latin script has one
+# in most pairs: (codec, width, the slot of the zeros, the slot of the zeros of most units or None).
+_WIDE = (("utf-32-le", 4, 3, 2), ("utf-32-be", 4, 0, 1), ("utf-16-le", 2, 1, None), ("utf-16-be", 2, 0, None))
+
+
+def wide_encoding(head: bytes, size: int) -> str | None:
+    """UTF-32 or UTF-16 if ``head`` (the first bytes of a file of ``size`` bytes) is written in it: by its
+    byte-order mark, or without one by where its zero bytes sit. None for everything else (UTF-8 and
+    single-byte text have no zero bytes at all).
+
+    Spreadsheet and Windows exports write UTF-16 without a mark; read as bytes, such an article was
+    refused as binary, and a UTF-32 one was decoded as UTF-16 into text with a NUL between letters and
+    built as a document of nothing."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    sample = head[:8192]
+    if b"\x00" not in sample:
+        return None
+    for codec, width, slot, next_slot in _WIDE:
+        units = len(sample) // width
+        if size % width or units == 0:
+            continue
+        whole = sample[:units * width]
+        in_slot = whole[slot::width].count(0)
+        if next_slot is not None:
+            if in_slot == units and whole[next_slot::width].count(0) >= 0.9 * units:
+                return codec
+        elif in_slot >= units / 2 and whole.count(0) - in_slot <= units / 100:
+            return codec
+    return None
+
+
 def decode(raw: bytes, control_check: bool = True) -> str:
-    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 or UTF-32 (with a BOM, or told by the
+    pattern of their zero bytes: :func:`wide_encoding`), else Windows-1252.
 
     Binary files are refused rather than decoded into garbage that would pollute the graph. A file
     whose text is more than 5 % control characters counts as binary, unless ``control_check`` is off
     (a small manifest may hold a few in its values, which are checked one by one).
     """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = wide_encoding(raw[:8192], len(raw))
+    if wide is not None:
         try:
-            return raw.decode("utf-16")
+            text = raw.decode(wide)
         except UnicodeDecodeError as exc:
-            raise ReadError(f"undecodable: broken UTF-16 ({exc.reason})") from None
-    if b"\x00" in raw[:8192]:
+            raise ReadError(f"undecodable: broken {wide.upper()} ({exc.reason})") from None
+        text = text.removeprefix("\ufeff")
+    elif b"\x00" in raw[:8192]:
         raise ReadError("binary file: contains NUL bytes, not an article")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    else:
         try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ReadError(f"undecodable: neither UTF-8 nor Windows-1252 ({exc.reason})") from None
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"undecodable: neither UTF-8 nor Windows-1252 ({exc.reason})") from None
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f") if control_check else 0
     if controls > 0.05 * min(len(text), 8192):
         raise ReadError("binary file: too many control characters, not an article")
@@ -157,14 +198,16 @@ def _bounded_lines(handle, limit: int) -> Iterator[tuple[int, bytes | str | None
 def stream_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
     """A JSONL feed read line by line: the size limit is per article, so a feed of any length is
     read in constant memory, and one oversized or broken line costs only that article."""
-    _check_regular(path)
+    size = _check_regular(path)
     with open(path, "rb") as handle:
-        head = handle.read(2)
+        head = handle.read(8192)
         handle.seek(0)
-        utf16 = head in (b"\xff\xfe", b"\xfe\xff")
-        # UTF-16 cannot be split on newline bytes: decode as a stream (two bytes a character at least)
-        source = io.TextIOWrapper(handle, encoding="utf-16", errors="strict") if utf16 else handle
-        limit = max_bytes // 2 if utf16 else max_bytes
+        wide = wide_encoding(head, size)
+        # UTF-16 and UTF-32 cannot be split on newline bytes: decode as a stream (2 or 4 bytes a character
+        # at least, so a line of ``limit`` characters is at least ``max_bytes`` bytes)
+        width = 1 if wide is None else 4 if wide.startswith("utf-32") else 2
+        source = io.TextIOWrapper(handle, encoding=wide, errors="strict") if wide else handle
+        limit = max_bytes // width
         empty, number = True, 0
         lines = _bounded_lines(source, limit)
         while True:
@@ -173,12 +216,15 @@ def stream_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]
             except StopIteration:
                 break
             except UnicodeDecodeError as exc:
-                raise ReadError(f"undecodable: broken UTF-16 after line {number} ({exc.reason})") from None
+                raise ReadError(f"undecodable: broken {wide and wide.upper()} after line {number} ({exc.reason})"
+                                ) from None
             name = f"{path.name}:{number}"
             if raw is None:
                 empty = False
-                yield Skipped(name, _too_large(length * 2 if utf16 else length, max_bytes))
+                yield Skipped(name, _too_large(length * width, max_bytes))
                 continue
+            if number == 1 and isinstance(raw, str):
+                raw = raw.removeprefix("\ufeff")  # the BOM of a BOM-less codec name (utf-16-le) is kept
             if not raw.strip():
                 continue
             empty = False
