@@ -252,6 +252,11 @@ def _build_with_progress(builder, paths, manifest, strict, executor):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     total = _count_documents(paths)
+    if not err.is_terminal:  # a log or a pipe: lines now and then instead of a bar it would not show
+        from kg.progress import LogProgress
+
+        lines = LogProgress(total, lambda text: say("", text))
+        return builder.build(paths, manifest=manifest, strict=strict, progress=lines, executor=executor)
     columns = [
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -262,7 +267,8 @@ def _build_with_progress(builder, paths, manifest, strict, executor):
     with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
         task = bar.add_task("building", total=total or None, rate="0.0")
 
-        def progress(done: int, _item) -> None:
+        def progress(_read: int, _item) -> None:  # once per document finished; _read runs ahead of it
+            done = int(bar.tasks[0].completed) + 1
             elapsed = bar.tasks[0].elapsed or 0.0
             bar.update(task, completed=done, rate=f"{done / elapsed:.1f}" if elapsed else "…")
 

@@ -2,8 +2,8 @@
 it serves the store it builds, its health check is answered, and the build context leaves out the
 local environment and the installed bundles (which the image makes itself from the registries).
 
-No container engine runs here (none can on the CI machine); docs/endpoint.md says how the image's
-steps were run in a clean venv instead.
+No image is built here (no base image can be pulled on the CI machine); tests/test_container_steps.py
+runs the image's steps in a clean venv instead, and docs/endpoint.md says so.
 """
 
 from __future__ import annotations

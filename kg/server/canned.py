@@ -139,6 +139,7 @@ class Cell:
     href: str | None = None
     title: str | None = None
     number: bool = False
+    prose: bool = False  # a sentence (evidence, a description): its column is kept readable wide
 
 
 def results_page(query: Canned, text: str, values: dict[str, str]) -> Response:
@@ -232,7 +233,14 @@ def _cell(term, base: str, labels: dict[str, str]) -> Cell:
     datatype = term.datatype.value if term.datatype is not None else None
     plain = datatype in (None, XSD + "string")
     title = f"@{term.language}" if term.language else None if plain else _short(datatype, base)
-    return Cell(term.value, None, title, datatype in NUMERIC)
+    return Cell(term.value, None, title, datatype in NUMERIC, is_prose(term.value))
+
+
+PROSE_WORDS = 12  # a sentence (evidence), not a name: squeezed among a dozen columns it ran 15 lines tall
+
+
+def is_prose(text: str) -> bool:
+    return len(text.split()) >= PROSE_WORDS
 
 
 def _short(iri: str, base: str) -> str:

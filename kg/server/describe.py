@@ -148,6 +148,7 @@ class RelatedEvent:
     event: Link
     relation: str  # "in response to", "responded to by", "same actors"
     date: str | None = None
+    kind: str = "Event"  # "Attack", "DiplomaticAction" or "Event": its colour in the graph and timeline
 
 
 @dataclass
@@ -484,13 +485,14 @@ def _sources(store: KGStore, graphs: set[str], labeller: _Labeller) -> dict[str,
 def _related_events(store: KGStore, e: str, labeller: _Labeller) -> list[RelatedEvent]:
     roles = " ".join(f"ckg:{r}" for r in EVENT_ROLES)
     rows = select(store, f"""
-        SELECT ?x ?relation (SAMPLE(?d) AS ?date) WHERE {{
+        SELECT ?x ?relation (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind) WHERE {{
           {{ {e} ckg:inResponseTo ?x BIND("in response to" AS ?relation) }}
           UNION {{ ?x ckg:inResponseTo {e} BIND("responded to by" AS ?relation) }}
           UNION {{ SELECT DISTINCT ?x ("same actors" AS ?relation) WHERE {{
               VALUES ?r1 {{ {roles} }} VALUES ?r2 {{ {roles} }}
               {e} ?r1 ?a . ?x ?r2 ?a . FILTER(?x != {e}) }} LIMIT {MAX_RELATED} }}
           OPTIONAL {{ ?x ckg:date ?d }}
+          OPTIONAL {{ ?x a ?k FILTER(?k IN (ckg:Attack, ckg:DiplomaticAction)) }}
         }} GROUP BY ?x ?relation LIMIT {MAX_RELATED * 3}""")
     labeller.fetch(r["x"].value for r in rows if r["x"].is_iri)
     seen: set[str] = set()
@@ -501,8 +503,9 @@ def _related_events(store: KGStore, e: str, labeller: _Labeller) -> list[Related
         if not x.is_iri or x.value in seen:
             continue
         seen.add(x.value)
+        kind = row["kind"].value.rpartition("#")[2] if row["kind"] else "Event"
         related.append(RelatedEvent(labeller.link(x.value), row["relation"].value,
-                                    row["date"].value if row["date"] else None))
+                                    row["date"].value if row["date"] else None, kind))
     return related
 
 

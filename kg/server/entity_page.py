@@ -61,8 +61,11 @@ def neighbourhood(view) -> dict:
     nodes: dict[str, dict] = {view.iri: {"id": view.iri, "label": view.label, "title": view.iri,
                                           "group": "center", "href": view.href}}
     edges: list[dict] = []
+    # a related event's own class beats the one its link's property implies (inResponseTo: any Event)
+    known = {related.event.iri: related.kind for related in view.related_events if related.kind != "Event"}
 
     def add(link, group: str) -> bool:
+        group = known.get(link.iri, group)
         if link.iri not in nodes:
             if len(nodes) >= MAX_GRAPH_NODES:
                 return False
@@ -81,7 +84,7 @@ def neighbourhood(view) -> dict:
                           "title": link.property.iri})
     linked = {(e["from"], e["to"]) for e in edges} | {(e["to"], e["from"]) for e in edges}
     for related in view.related_events:
-        if add(related.event, "Event") and (view.iri, related.event.iri) not in linked:
+        if add(related.event, related.kind) and (view.iri, related.event.iri) not in linked:
             edges.append({"from": view.iri, "to": related.event.iri, "label": related.relation,
                           "dashes": True, "title": related.relation})
     return {"nodes": list(nodes.values()), "edges": edges}
@@ -103,7 +106,7 @@ def timeline_entries(view) -> list[TimelineEntry]:
     for related in view.related_events:
         if related.date:
             entries.append(TimelineEntry(related.event.iri, f"{related.event.label} ({related.relation})",
-                                         related.date[:10], "Event", False, related.event.href))
+                                         related.date[:10], related.kind, False, related.event.href))
     return entries
 
 

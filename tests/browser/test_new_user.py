@@ -213,3 +213,26 @@ def test_hostile_links_on_entity_pages_are_text_and_the_csp_holds(watched, base_
     assert any("Content Security Policy" in e for e in watched.errors[errors_before:])
     watched.errors[errors_before:] = []  # the refusal above is the expected one
     watched.assert_clean()
+
+
+def test_sentences_in_a_wide_canned_table_keep_a_readable_width(watched, base_url, queries_dir):
+    """A dozen columns at 1400 px squeezed the evidence sentence to a word a line (15 lines a row)."""
+    sentence = ("Officials said on Tuesday that the strikes hit three villages near the border and that "
+                "the toll could still rise as rescuers reached the area.")
+    binds = " ".join(f'BIND("a-rather-long-value-{i}" AS ?c{i})' for i in range(11))
+    query = queries_dir / "zz_wide_evidence.rq"
+    query.write_text(f'# title: Wide evidence\nSELECT * WHERE {{ {binds} BIND("{sentence}" AS ?evidence) }}\n',
+                     encoding="utf-8")
+    try:
+        page = watched.page
+        page.goto(base_url + "/queries/zz_wide_evidence")
+        cell = page.locator("#results tbody td.prose")
+        assert cell.count() == 1 and cell.inner_text() == sentence
+        box = cell.bounding_box()
+        assert box["width"] >= 18 * 16 - 1  # 18rem
+        line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td.prose')).lineHeight)")
+        assert box["height"] <= 8 * line, box
+        assert page.locator("#results tbody td.prose").count() == 1  # the short values are not prose
+        watched.assert_clean()
+    finally:
+        query.unlink()
