@@ -219,3 +219,17 @@ def test_a_jsonl_feed_larger_than_the_document_limit_is_read_article_by_article(
     utf16.mkdir()
     (utf16 / "feed.jsonl").write_bytes(("\n".join(lines[:3]) + "\n").encode("utf-16"))
     assert len(read_all(utf16)[0]) == 3
+
+
+def test_a_plain_text_articles_headline_line_is_its_title():
+    from kg.ingest import make_document
+    from kg.records import DocumentMeta
+
+    titled = make_document("a.txt", "Rebels seize border town in the north\n\nRebels took the town on Monday.",
+                           DocumentMeta(source="a.txt"))
+    assert titled.meta.title == "Rebels seize border town in the north"
+    lead = make_document("b.txt", "Rebels took the town on Monday, officials said.\nMore followed.",
+                         DocumentMeta(source="b.txt"))
+    assert lead.meta.title is None  # a sentence, not a headline
+    given = make_document("c.txt", "Rebels seize border town\n\nText.", DocumentMeta(source="c.txt", title="Given"))
+    assert given.meta.title == "Given"

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kg.config import Settings
-from kg.ingest.clean import clean_text
+from kg.ingest.clean import clean_text, is_boilerplate
 from kg.ingest.manifest import Manifest, load_manifest
 from kg.ingest.readers import NOT_ARTICLES, SUFFIXES, ReadError, count_records, file_kind, read_file
 from kg.records import Document, DocumentMeta, DroppedField, Skipped
@@ -50,11 +50,28 @@ def graph_text(value: str) -> str:
     return value.translate(_NOT_XML | _SURROGATES) if _needs_cleaning(value) else value
 
 
+HEADLINE_WORDS = (2, 20)
+
+
+def headline(text: str) -> str | None:
+    """The article's first line when it reads as a headline: a short line with no final punctuation
+    ("Pakistan confirms strikes on Iranian soil"). A plain-text article given without a title keeps it
+    as its title, so its source page is not named by a file name alone."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    low, high = HEADLINE_WORDS
+    if not low <= len(first.split()) <= high or first[-1] in ".!?;,:" or is_boilerplate(first):
+        return None
+    return first
+
+
 def make_document(name: str, text: str, meta: DocumentMeta, dropped: tuple[DroppedField, ...] = ()) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_NOT_XML)
     doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()
     name, meta = graph_text(name), replace(meta, source=graph_text(meta.source))
-    return Document(id=doc_id, name=name, text=text, clean_text=clean_text(text), meta=meta, dropped=dropped)
+    cleaned = clean_text(text)
+    if meta.title is None:
+        meta = replace(meta, title=headline(cleaned))
+    return Document(id=doc_id, name=name, text=text, clean_text=cleaned, meta=meta, dropped=dropped)
 
 
 def _is_article_file(path: Path) -> bool:
