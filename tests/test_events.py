@@ -496,6 +496,12 @@ def test_coming_under_attack_makes_the_subject_the_target(nlp):
     assert not summary(run(nlp, "The minister came under attack from critics on Monday.")), "figurative use"
 
 
+def test_a_states_embassy_abroad_is_not_in_that_state(nlp):
+    hit = find(summary(run(nlp, "Angola condemned a deadly Congolese strike on Luanda's embassy in Kinshasa.")),
+               category="Attack")
+    assert hit is not None and "kinshasa" in hit["location"] and "luanda" not in hit["location"], hit
+
+
 def test_one_call_told_from_both_sides_is_one_communication(nlp):
     events = summary(run(nlp, "Kenyan Foreign Minister Musalia Mudavadi phoned his Somali counterpart on Monday. "
                               "Somali Foreign Minister Ahmed Moallim Fiqi told his Kenyan counterpart that the "

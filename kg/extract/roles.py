@@ -275,13 +275,16 @@ def _place_blocked(child: Token) -> bool:
 
 
 def _place_hit(child: Token, view: EntityView, under_location: bool) -> Hit | None:
-    """The place a word names, if it says where ("an X-ian base" is not in X; "X-ian territory" is)."""
+    """The place a word names, if it says where ("an X-ian base" is not in X; "X-ian territory" is; nor is
+    "X's embassy", one of ``abroad_heads``)."""
     hit = view.at(child)
     if hit is None or hit.type not in ("Place", "State") or not under_location:
         return None
     if hit.type == "State" and child.dep_ in ("amod", "compound", "nmod") and (
             child.head.lemma_.lower() not in _w("territory_heads")):
         return None
+    if child.dep_ == "poss" and child.head.lemma_.lower() in _w("abroad_heads"):
+        return None  # "Tehran's consulate in Damascus", "Britain's tanker": what a State owns, not where it is
     return hit
 
 
