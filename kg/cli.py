@@ -165,6 +165,8 @@ def build(
         raise fail("give either --memory or --store DIR / --store-url, not both")
     if out is not None and out.suffix.lower() not in FORMAT_BY_SUFFIX:  # before the build, not after it
         raise fail(f"cannot tell the format of {out}: use one of {', '.join(FORMAT_BY_SUFFIX)}")
+    if out is not None and not out.parent.is_dir():  # a long build must not end in an unwritable --out
+        raise fail(f"cannot write {out}: no folder {out.parent}")
     if manifest is None and (manifest := folder_manifest(paths)):
         say("using", f"{manifest} for publication dates and publishers")
     try:

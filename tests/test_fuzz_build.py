@@ -48,7 +48,7 @@ GOOD = (
 )
 ARTICLE = ("GAO, Mali — A roadside bomb struck an army convoy near Gao on Tuesday, killing four soldiers, "
            "officials said.\n")
-LINE_PREFIXES = ("skipped ", "warning ", "manifest ", "using ", "wrote ", "error: ")
+LINE_PREFIXES = ("skipped ", "warning ", "manifest ", "using ", "wrote ", "error: ", "building: ")
 SUMMARY = re.compile(r"^(\d+) documents read: (\d+) built, (\d+) unchanged, (\d+) skipped")
 
 

@@ -75,7 +75,9 @@ def test_eight_long_texts_at_once_each_end_within_the_time_limit_and_a_small_que
             t.join()
     assert small.status_code == 200 and small_seconds < 2, small_seconds
     assert len(outcomes) == 8 and {status for status, _ in outcomes} <= {400, 503}, outcomes
-    assert max(seconds for _, seconds in outcomes) < 3, outcomes  # before: 16-19 s each, read all at once
+    # the 3 s limit plus 1 s for HTTP and for eight requests sharing two loaded cores (CI saw 3.14 s);
+    # before the fix each took 16-19 s, read all at once
+    assert max(seconds for _, seconds in outcomes) < 3 + 1, outcomes
 
 
 def test_a_reading_that_runs_long_is_cut_short(monkeypatch):
