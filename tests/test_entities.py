@@ -510,3 +510,9 @@ def test_group_based_in_its_own_stronghold_not_anothers(index_of):
                      "The army shelled the Kachin Independence Army's stronghold in Kachin State.")
     arakan = by_name(index, "Arakan Army")
     assert {index.get(k).name for k in facts(index, arakan.key, "basedIn")} == {"Rakhine State"}
+
+
+def test_an_embassy_owner_is_not_the_container_of_the_city_it_stands_in(index_of):
+    index = index_of("Gunmen stormed Pakistan's embassy in Kabul on Monday, killing a guard.")
+    kabul, pakistan = by_name(index, "Kabul"), by_name(index, "Pakistan")
+    assert pakistan.key not in facts(index, kabul.key, "locatedIn")

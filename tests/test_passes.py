@@ -183,3 +183,26 @@ def test_the_group_a_doer_is_affiliated_with_is_not_the_doer(nlp):
     found = attacks(summary(run(nlp, text)))
     assert len(found) == 1 and "al-shabaab" in found[0]["perpetrator"], found
     assert "al-qaeda" not in found[0]["perpetrator"], found
+
+
+def test_an_attack_told_at_a_district_and_at_its_city_is_one_attack(nlp):
+    text = ("Russian missiles hit a power plant in Kharkiv on Friday, killing four people. "
+            "The Russian strike on the plant in the Kholodnohirskyi district of Kharkiv also wounded eleven, "
+            "the governor said.")
+    events = attacks(summary(run(nlp, text)))
+    assert len(events) == 1, events
+
+
+def test_places_at_two_scales_meet_whichever_way_the_chain_was_read():
+    from kg.extract.merge import _nested
+
+    class View:  # a district whose State is unknown, told inside its city, and a chain read backwards
+        chains = {"district": {"city"}, "city": {"state"}, "other": set(), "reversed_city": {"quarter"}}
+
+        def containers_of(self, key):
+            return self.chains.get(key, set())
+
+    view = View()
+    assert _nested({"district"}, {"city"}, view) and _nested({"city"}, {"district"}, view)
+    assert _nested({"quarter"}, {"reversed_city"}, view)
+    assert not _nested({"district"}, {"other"}, view)

@@ -69,6 +69,13 @@ class EntityView:
         except Exception:  # an index without the method or an unknown key: no state known
             return None
 
+    def containers_of(self, key: str) -> set[str]:
+        """The places a place lies in (empty when unknown)."""
+        try:
+            return self.index.containers_of(key)
+        except AttributeError:  # an index without locatedIn facts
+            return set()
+
     def describe_group(self, head: Token) -> str | None:
         """The ArmedGroup a description headed by ``head`` stands for ("a Kurdish militant group"),
         created in the index on first use (see :mod:`kg.extract.groups`); None when it is no such phrase."""

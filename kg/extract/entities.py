@@ -112,6 +112,19 @@ class EntityIndex:
             key = nxt
         return None
 
+    def containers_of(self, key: str) -> set[str]:
+        """The places a place lies in, by the ``locatedIn`` chain (sites, towns, provinces, the State)."""
+        out: set[str] = set()
+        frontier = [key]
+        while frontier:
+            current = frontier.pop()
+            for fact in self.facts:
+                if (fact.subject == current and fact.predicate == "locatedIn" and fact.object_is_key
+                        and fact.object not in out):
+                    out.add(fact.object)
+                    frontier.append(fact.object)
+        return out
+
     def iso_of(self, key: str) -> str | None:
         """ISO alpha-2 code of a State record."""
         return self._iso_of.get(key)
@@ -522,8 +535,8 @@ class _Builder:
                 if rec is not None and rec.type in ("State", "Place"):
                     return key
                 break
-            if tok.is_punct or tok.ent_type_:
-                break
+            if tok.is_punct or tok.ent_type_ or (tok.pos_ == "ADP" and tok.lower_ != "of"):
+                break  # "X's embassy in Y": the owner of the building, not Y's container
             i -= 1
             steps += 1
         found = self._container_after(span) or self._container_before(span)

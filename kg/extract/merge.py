@@ -117,11 +117,19 @@ def _patient_score(event: Event, mention: EventMention, view: EntityView) -> int
     return _weight(mention, "patient", 1)
 
 
+def _nested(a: set[str], b: set[str], view: EntityView) -> bool:
+    """Some place of one lies in (or is) a place of the other."""
+    around_a = a.union(*(view.containers_of(k) for k in a))
+    around_b = b.union(*(view.containers_of(k) for k in b))
+    return bool(a & around_b or b & around_a)
+
+
 def _place_score(event: Event, mention: EventMention, view: EntityView) -> int | None:
-    mine, theirs = _principals({r.key for r in mention.locations}, view), _principals(event.places(), view)
+    places = {r.key for r in mention.locations}
+    mine, theirs = _principals(places, view), _principals(event.places(), view)
     if not (mine and theirs):
         return 0
-    return _weight(mention, "place", 1) if mine & theirs else None
+    return _weight(mention, "place", 1) if mine & theirs or _nested(places, event.places(), view) else None
 
 
 def _date_score(event: Event, mention: EventMention) -> int | None:
@@ -287,10 +295,14 @@ def _strength(event: Event) -> tuple:
 
 
 def _separate_places(a: Event, b: Event, view: EntityView) -> bool:
-    """Each told at its own place below the State, and no place in common: two attacks."""
+    """Each told at its own place below the State, and neither place lies in the other: two attacks.
+
+    A neighbourhood told in one sentence and its city in another (a district of the capital, then the
+    capital) are one place at two scales, not two places.
+    """
     own_a = {k for k in a.places() if view.type_of(k) != "State"}
     own_b = {k for k in b.places() if view.type_of(k) != "State"}
-    return bool(own_a and own_b and not own_a & own_b)
+    return bool(own_a and own_b) and not _nested(own_a, own_b, view)
 
 
 def consolidate(events: list[Event], view: EntityView) -> list[Event]:
