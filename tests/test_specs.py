@@ -108,6 +108,16 @@ def test_negation_modality_and_hypothetical_tell_no_event(nlp):
         assert not [e for e in events if e["category"] == "Attack"], (sentence, events)
 
 
+def test_a_civil_body_that_targets_or_hits_attacks_nobody(nlp):
+    for sentence in ("The Treasury targeted three shipping firms registered in Malta.",
+                     "The finance ministry hit the importers with new duties.",
+                     "Kenya's parliament targeted the budget of the police."):
+        events = summary(run(nlp, sentence))
+        assert not [e for e in events if e["category"] == "Attack"], (sentence, events)
+    events = summary(run(nlp, "Ugandan troops targeted rebel camps in the forest on Friday."))
+    assert [e for e in events if e["category"] == "Attack"], events
+
+
 def _bad(tmp_data: dict, name: str = "broken") -> str:
     with pytest.raises(SpecError) as caught:
         build(name, tmp_data, shared_words())
