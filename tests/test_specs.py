@@ -118,6 +118,22 @@ def test_a_civil_body_that_targets_or_hits_attacks_nobody(nlp):
     assert [e for e in events if e["category"] == "Attack"], events
 
 
+def test_a_test_launch_or_a_barred_strike_is_no_attack(nlp):
+    for sentence in ("Pakistan test-fired a cruise missile over the Arabian Sea on Tuesday.",
+                     "Iran carried out a missile test near Semnan on Monday.",
+                     "The court barred the army from shelling the old town."):
+        events = summary(run(nlp, sentence))
+        assert not [e for e in events if e["category"] == "Attack"], (sentence, events)
+
+
+def test_a_state_acting_during_an_attack_is_not_its_doer(nlp):
+    events = summary(run(nlp, "Drones struck the port of Odesa overnight. Neighbouring Romania put its jets on "
+                              "alert during the attack, its defence ministry said."))
+    assert not find(events, category="Attack", perpetrator="Romania"), events
+    events = summary(run(nlp, "Rebels killed nine soldiers during the attack on the garrison in Kidal on Monday."))
+    assert find(events, category="Attack", killed=9) is not None, events
+
+
 def _bad(tmp_data: dict, name: str = "broken") -> str:
     with pytest.raises(SpecError) as caught:
         build(name, tmp_data, shared_words())
